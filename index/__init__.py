@@ -1,0 +1,1 @@
+"""Index: the durable SQLite archive and the Whoosh index built from it."""

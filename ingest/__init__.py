@@ -1,0 +1,1 @@
+"""Ingest: discover article URLs, fetch them politely, extract clean articles."""

@@ -1,0 +1,82 @@
+"""One exception tree for the whole of kliping.
+
+Every error a user can cause or meet derives from :class:`KlipingError`, so a
+surface (the CLI, the API) turns them into messages in one place::
+
+    KlipingError
+    ├── ConfigError          config.yaml is missing, unreadable or invalid
+    ├── FetchError           a URL could not be fetched (carries .url)
+    │   ├── RobotsDisallowed robots.txt forbids the URL
+    │   ├── HTTPStatusError  the server answered with an error status
+    │   └── TooLarge         the response was bigger than the size limit
+    ├── ExtractError         a page could not be turned into an article (carries .url)
+    │   └── NotAnArticle     the page is a section/tag/video/error page, not an article
+    ├── ArchiveError         the SQLite archive could not be read or written
+    ├── IndexBusy            the Whoosh index stayed locked past the timeout
+    └── QueryError           a search query or filter is malformed (carries .query)
+"""
+
+from __future__ import annotations
+
+
+class KlipingError(Exception):
+    """Base of every error kliping raises on purpose."""
+
+    #: A short, stable code for machine-readable error output (CLI --json, API).
+    code = "error"
+
+
+class ConfigError(KlipingError):
+    code = "config"
+
+
+class FetchError(KlipingError):
+    code = "fetch"
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class RobotsDisallowed(FetchError):
+    code = "robots"
+
+
+class HTTPStatusError(FetchError):
+    code = "http_status"
+
+    def __init__(self, message: str, *, url: str | None = None, status: int = 0) -> None:
+        super().__init__(message, url=url)
+        self.status = status
+
+
+class TooLarge(FetchError):
+    code = "too_large"
+
+
+class ExtractError(KlipingError):
+    code = "extract"
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class NotAnArticle(ExtractError):
+    code = "not_an_article"
+
+
+class ArchiveError(KlipingError):
+    code = "archive"
+
+
+class IndexBusy(KlipingError):
+    code = "index_busy"
+
+
+class QueryError(KlipingError):
+    code = "query"
+
+    def __init__(self, message: str, *, query: str | None = None) -> None:
+        super().__init__(message)
+        self.query = query

@@ -1,0 +1,1 @@
+"""Search: queries over the index, for the terminal and the HTTP API."""
