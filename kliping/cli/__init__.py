@@ -1,0 +1,120 @@
+"""The ``kliping`` command: one group, one module per subcommand.
+
+Errors from the :mod:`kliping.errors` tree become a one-line message and a
+meaningful exit code here, in one place, so no command prints a traceback for
+something the user can fix.
+
+Exit codes: 0 ok, 1 the work ran but something failed (a page, a source),
+2 usage or configuration error, 3 nothing found / not an article, 4 the
+index or archive is busy or broken.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import click
+
+from kliping import __version__
+from kliping.errors import ConfigError, IndexBusy, KlipingError, NotAnArticle, QueryError
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_NOT_FOUND = 3
+EXIT_BUSY = 4
+
+
+class KlipingGroup(click.Group):
+    """A click group that turns kliping errors into messages and exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KlipingError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exit_code_for(exc))
+
+
+def exit_code_for(exc: KlipingError) -> int:
+    if isinstance(exc, ConfigError | QueryError):
+        return EXIT_USAGE
+    if isinstance(exc, NotAnArticle):
+        return EXIT_NOT_FOUND
+    if isinstance(exc, IndexBusy):
+        return EXIT_BUSY
+    return EXIT_FAILED
+
+
+@click.group(cls=KlipingGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kliping")
+@click.option(
+    "--config",
+    "config_path",
+    envvar="KLIPING_CONFIG",
+    default="config.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Path to config.yaml (also KLIPING_CONFIG).",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+    default="warning",
+    show_default=True,
+    help="How much to log to stderr.",
+)
+@click.pass_context
+def main(ctx: click.Context, config_path: str, log_level: str) -> None:
+    """Archive and search Indonesian news.
+
+    \b
+    Quick start:
+      kliping crawl                      # fetch every configured source once
+      kliping search "sanksi Rusia" --from 2021-12
+    """
+    logging.basicConfig(
+        level=getattr(logging, log_level.upper()),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    ctx.obj = AppContext(config_path)
+
+
+class AppContext:
+    """What every command shares: the config path, loaded on first use.
+
+    Commands that need no config (``extract``, ``stem``) never load it, so they
+    work anywhere.
+    """
+
+    def __init__(self, config_path: str) -> None:
+        self.config_path = config_path
+        self._config: Any = None
+
+    @property
+    def config(self) -> Any:
+        if self._config is None:
+            from kliping.config import load_config
+
+            self._config = load_config(self.config_path)
+        return self._config
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def _register() -> None:
+    """Attach the subcommands; each lives in its own module."""
+    from importlib import import_module
+
+    for name in COMMAND_MODULES:
+        module = import_module(f"kliping.cli.{name}")
+        main.add_command(module.command)
+
+
+#: Subcommand modules, in the order ``kliping --help`` lists them. Each module
+#: defines one click command called ``command``.
+COMMAND_MODULES: list[str] = []
+
+_register()
