@@ -1,0 +1,246 @@
+"""The archive: a SQLite database, the durable record of every article.
+
+The archive is the source of truth. Each article is committed on its own
+(WAL mode), keyed by canonical URL, so a killed process loses at most the page
+in hand. Every insert or change bumps a global ``seq`` counter; the Whoosh index
+remembers the last ``seq`` it holds and catches up from there, which is why the
+index can always be repaired or rebuilt from here.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from index.dates import to_utc_iso
+from index.schema_sql import SCHEMA
+from ingest.article import Article
+from kliping.errors import ArchiveError
+
+Outcome = Literal["new", "updated", "unchanged"]
+
+_ARTICLE_COLUMNS = (
+    "id, url, source, title, body, published, authors, section, editor, language, fetched_at, "
+    "first_seen, updated_at, content_hash, version, seq"
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Archive:
+    """Articles, fetch memory, HTTP validators and crawl runs in one SQLite file."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False, timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        self._local = threading.local()
+        self._timeout = timeout
+        if not readonly:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._write() as db:
+                db.executescript(SCHEMA)
+        elif not self.path.exists():
+            raise ArchiveError(f"no archive at {self.path}; run `kliping crawl` or `kliping import` first")
+
+    # -- connections -------------------------------------------------------
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """One connection per thread (sqlite3 connections are not shared)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                if self.readonly:
+                    conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=self._timeout)
+                else:
+                    conn = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None)
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    conn.execute("PRAGMA synchronous=NORMAL")
+            except sqlite3.Error as exc:
+                raise ArchiveError(f"cannot open the archive {self.path}: {exc}") from exc
+            conn.row_factory = sqlite3.Row
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One immediate transaction: all of it lands, or none of it."""
+        db = self.db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            yield db
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise ArchiveError(f"archive write failed ({self.path}): {exc}") from exc
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- articles ----------------------------------------------------------
+
+    def upsert(self, article: Article) -> Outcome:
+        """Store an article; an edited one is updated in place, its old text kept."""
+        if not article.url or not article.title or not article.body.strip():
+            raise ArchiveError(f"refusing to store an article without url, title or body: {article.url!r}")
+        now = _now()
+        with self._write() as db:
+            row = db.execute(
+                "SELECT id, content_hash, version FROM articles WHERE url = ?", (article.url,)
+            ).fetchone()
+            if row is not None and row["content_hash"] == article.content_hash:
+                return "unchanged"
+            seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
+            values = self._values(article)
+            if row is None:
+                db.execute(
+                    f"INSERT INTO articles ({_ARTICLE_COLUMNS}, published_utc) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (*values[:11], now, now, article.content_hash, 1, seq, values[11]),
+                )
+                return "new"
+            db.execute(
+                "INSERT INTO article_versions (article_id, version, title, body, published, authors, "
+                "content_hash, fetched_at, replaced_at) SELECT id, version, title, body, published, authors, "
+                "content_hash, fetched_at, ? FROM articles WHERE id = ?",
+                (now, row["id"]),
+            )
+            db.execute(
+                "UPDATE articles SET source=?, title=?, body=?, published=?, authors=?, section=?, editor=?, "
+                "language=?, fetched_at=?, updated_at=?, content_hash=?, version=version+1, seq=?, "
+                "published_utc=? WHERE id=?",
+                (*values[2:11], now, article.content_hash, seq, values[11], row["id"]),
+            )
+            return "updated"
+
+    @staticmethod
+    def _values(article: Article) -> tuple[Any, ...]:
+        return (
+            article.id, article.url, article.source, article.title, article.body, article.published,
+            json.dumps(article.authors, ensure_ascii=False), article.section, article.editor,
+            article.language, article.fetched_at, to_utc_iso(article.published),
+        )
+
+    def get(self, article_id: str) -> Article | None:
+        row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _article(row) if row else None
+
+    def get_by_url(self, url: str) -> Article | None:
+        row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE url = ?", (url,)).fetchone()
+        return _article(row) if row else None
+
+    def bodies(self, ids: list[str]) -> dict[str, str]:
+        """Article bodies by id, for snippets (the index does not store bodies)."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT id, body FROM articles WHERE id IN ({marks})", ids)
+        return {row["id"]: row["body"] for row in rows}
+
+    def changed_since(self, seq: int, *, batch: int = 500) -> Iterator[tuple[int, Article]]:
+        """Articles changed after ``seq``, oldest change first, with their seq."""
+        while True:
+            rows = self.db.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE seq > ? ORDER BY seq LIMIT ?", (seq, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                seq = row["seq"]
+                yield seq, _article(row)
+
+    def max_seq(self) -> int:
+        return int(self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0])
+
+    def count(self, source: str | None = None) -> int:
+        if source is None:
+            return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+        return int(self.db.execute("SELECT COUNT(*) FROM articles WHERE source = ?", (source,)).fetchone()[0])
+
+    def counts_by_source(self) -> dict[str, int]:
+        rows = self.db.execute("SELECT COALESCE(source, ''), COUNT(*) FROM articles GROUP BY source")
+        return {row[0]: row[1] for row in rows}
+
+    def versions(self, article_id: str) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT version, title, body, published, content_hash, fetched_at, replaced_at "
+            "FROM article_versions WHERE article_id = ? ORDER BY version",
+            (article_id,),
+        )
+        return [dict(row) for row in rows]
+
+    # -- fetch memory ------------------------------------------------------
+
+    def page_state(self, url: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM pages WHERE url = ?", (url,)).fetchone()
+
+    def record_page(self, url: str, source: str, status: str, *, reason: str | None = None,
+                    article_id: str | None = None) -> None:
+        """Remember what became of a discovered URL, so the next run skips it."""
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO pages (url, source, status, reason, article_id, attempts, last_attempt) "
+                "VALUES (?,?,?,?,?,1,?) ON CONFLICT(url) DO UPDATE SET status=excluded.status, "
+                "reason=excluded.reason, article_id=COALESCE(excluded.article_id, pages.article_id), "
+                "attempts=pages.attempts+1, last_attempt=excluded.last_attempt",
+                (url, source, status, reason, article_id, _now()),
+            )
+
+    # -- HTTP validators (ingest.fetch.ValidatorStore) -----------------------
+
+    def get_validators(self, url: str) -> tuple[str | None, str | None]:
+        row = self.db.execute("SELECT etag, last_modified FROM validators WHERE url = ?", (url,)).fetchone()
+        return (row["etag"], row["last_modified"]) if row else (None, None)
+
+    def put_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO validators (url, etag, last_modified) VALUES (?,?,?) ON CONFLICT(url) "
+                "DO UPDATE SET etag=excluded.etag, last_modified=excluded.last_modified",
+                (url, etag, last_modified),
+            )
+
+    # -- crawl runs --------------------------------------------------------
+
+    def record_run(self, source: str, started_at: str, summary: dict[str, Any]) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO crawl_runs (source, started_at, finished_at, found, new, updated, unchanged, "
+                "failed, errors) VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    source, started_at, _now(), summary.get("found", 0), summary.get("new", 0),
+                    summary.get("updated", 0), summary.get("unchanged", 0), summary.get("failed", 0),
+                    json.dumps(summary.get("errors", []), ensure_ascii=False),
+                ),
+            )
+
+    def last_runs(self) -> dict[str, dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT r.* FROM crawl_runs r JOIN (SELECT source, MAX(id) AS id FROM crawl_runs GROUP BY source) "
+            "m ON r.id = m.id"
+        )
+        return {row["source"]: {**dict(row), "errors": json.loads(row["errors"] or "[]")} for row in rows}
+
+
+def _article(row: sqlite3.Row) -> Article:
+    return Article(
+        url=row["url"], title=row["title"], body=row["body"], source=row["source"],
+        published=row["published"], authors=json.loads(row["authors"] or "[]"), section=row["section"],
+        editor=row["editor"], language=row["language"], fetched_at=row["fetched_at"],
+    )

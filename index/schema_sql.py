@@ -1,0 +1,67 @@
+"""The archive's SQLite schema, kept apart so it reads as one document."""
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id            TEXT PRIMARY KEY,          -- sha1(canonical url)[:16]
+    url           TEXT NOT NULL UNIQUE,      -- canonical URL: one row per article
+    source        TEXT,
+    title         TEXT NOT NULL,
+    body          TEXT NOT NULL,             -- paragraphs separated by a blank line
+    published     TEXT,                      -- ISO 8601 as the page gave it (offset or date only)
+    published_utc TEXT,                      -- the same instant in UTC, for ordering
+    authors       TEXT NOT NULL DEFAULT '[]',-- JSON list
+    section       TEXT,
+    editor        TEXT,
+    language      TEXT,
+    fetched_at    TEXT,
+    first_seen    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    content_hash  TEXT NOT NULL,
+    version       INTEGER NOT NULL DEFAULT 1,
+    seq           INTEGER NOT NULL           -- bumped on every change; the index catches up by it
+);
+CREATE INDEX IF NOT EXISTS articles_seq ON articles(seq);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+
+CREATE TABLE IF NOT EXISTS article_versions (
+    article_id   TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    title        TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    published    TEXT,
+    authors      TEXT,
+    content_hash TEXT NOT NULL,
+    fetched_at   TEXT,
+    replaced_at  TEXT NOT NULL,
+    PRIMARY KEY (article_id, version)
+);
+
+CREATE TABLE IF NOT EXISTS pages (           -- what became of every discovered URL
+    url          TEXT PRIMARY KEY,
+    source       TEXT,
+    status       TEXT NOT NULL,              -- stored | failed | not_article
+    reason       TEXT,
+    article_id   TEXT,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    last_attempt TEXT
+);
+
+CREATE TABLE IF NOT EXISTS validators (      -- ETag / Last-Modified for conditional GET
+    url           TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT
+);
+
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    source      TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    found       INTEGER NOT NULL,
+    new         INTEGER NOT NULL,
+    updated     INTEGER NOT NULL,
+    unchanged   INTEGER NOT NULL,
+    failed      INTEGER NOT NULL,
+    errors      TEXT NOT NULL DEFAULT '[]'
+);
+"""

@@ -1,0 +1,232 @@
+"""Loading and validating ``config.yaml``, the one place a user configures kliping.
+
+The settings are declared once, as pydantic models with defaults; unknown keys
+are errors. Every problem is reported as ``key: what is wrong. Fix: what to
+write``, all problems at once, so a user fixes the file in one pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from kliping.errors import ConfigError
+
+_INTERVAL = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_interval(text: str) -> int:
+    """``15m`` -> 900 seconds. Raises ValueError with the accepted forms."""
+    match = _INTERVAL.match(str(text))
+    if not match or int(match.group(1)) == 0:
+        raise ValueError(f"{text!r} is not an interval; write a number and a unit, e.g. '30s', '15m', '2h', '1d'")
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ExtractSettings(_Strict):
+    """Per-source overrides for the generic extractor."""
+
+    body_selector: str | None = Field(None, description="CSS selector of the article body container.")
+    drop_selectors: list[str] = Field(default_factory=list, description="CSS selectors to delete first.")
+    drop_phrases: list[str] = Field(default_factory=list, description="Paragraphs starting with these go.")
+
+
+class Source(_Strict):
+    """One news site: where to discover its articles and when."""
+
+    name: str = Field(description="Short unique name, used in --source and search filters.")
+    feeds: list[str] = Field(default_factory=list, description="RSS/Atom feed URLs.")
+    sitemaps: list[str] = Field(default_factory=list, description="Sitemap or sitemap-index URLs.")
+    start_urls: list[str] = Field(default_factory=list, description="Section or index pages to read links from.")
+    article_url_pattern: str | None = Field(None, description="Regex an article URL must match.")
+    schedule: str | None = Field(None, description="Cron expression (5 fields) for the daemon.")
+    every: str | None = Field(None, description="Interval for the daemon instead of a cron: 30s, 15m, 2h.")
+    max_articles: int = Field(200, ge=1, description="At most this many new articles per run.")
+    extract: ExtractSettings = Field(default_factory=ExtractSettings)
+    index_url_template: str | None = Field(None, description="Dated archive page for backfill.")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", value or ""):
+            raise ValueError(f"{value!r} is not a usable name; use letters, digits, '-', '_' or '.', e.g. 'kompas'")
+        return value
+
+    @field_validator("article_url_pattern")
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(
+                    f"{value!r} is not a valid regular expression ({exc}); "
+                    r"e.g. '^https://www\.antaranews\.com/berita/\d+/'"
+                ) from None
+        return value
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                CronTrigger.from_crontab(value)
+            except ValueError as exc:
+                raise ValueError(
+                    f"{value!r} is not a cron expression ({exc}); write five fields "
+                    "'minute hour day month weekday', e.g. '*/30 * * * *' for every 30 minutes"
+                ) from None
+        return value
+
+    @field_validator("every")
+    @classmethod
+    def _every(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_interval(value)
+        return value
+
+    @property
+    def compiled_pattern(self) -> re.Pattern[str] | None:
+        return re.compile(self.article_url_pattern) if self.article_url_pattern else None
+
+    @property
+    def interval_seconds(self) -> int | None:
+        return parse_interval(self.every) if self.every else None
+
+
+class FetchConfig(_Strict):
+    """How politely and how far kliping fetches."""
+
+    user_agent: str = Field(
+        "kliping/0.1 (+https://github.com/kliping/kliping)",
+        description="Sent with every request; put a contact URL or e-mail in it.",
+    )
+    timeout: float = Field(20.0, gt=0, description="Seconds before a request is given up.")
+    max_bytes: int = Field(5_000_000, gt=0, description="Largest response body accepted, after decompression.")
+    min_interval: float = Field(1.0, ge=0, description="Seconds between two requests to the same host.")
+    retries: int = Field(3, ge=0, description="Extra tries on 429, 5xx and timeouts.")
+    respect_robots: bool = Field(True, description="Obey robots.txt (turn off only for your own sites).")
+
+
+class ApiConfig(_Strict):
+    """The read-only HTTP query API (``kliping serve``)."""
+
+    host: str = Field("127.0.0.1", description="Address to listen on.")
+    port: int = Field(8750, ge=1, le=65535, description="Port to listen on.")
+    token: str | None = Field(None, description="Bearer token required by every endpoint but /health.")
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
+    rate_limit: int = Field(120, ge=1, description="Requests per minute per client.")
+
+
+class Config(_Strict):
+    """The whole of config.yaml."""
+
+    data_dir: Path = Field(Path("./data"), description="Where the archive, the index and the WARC files live.")
+    fetch: FetchConfig = Field(default_factory=FetchConfig)
+    api: ApiConfig = Field(default_factory=ApiConfig)
+    sources: list[Source] = Field(default_factory=list)
+
+    @field_validator("sources")
+    @classmethod
+    def _unique(cls, sources: list[Source]) -> list[Source]:
+        seen: set[str] = set()
+        for source in sources:
+            if source.name in seen:
+                raise ValueError(f"two sources are named {source.name!r}; give each source its own name")
+            seen.add(source.name)
+        return sources
+
+    def source(self, name: str) -> Source:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources) or "none"
+        raise ConfigError(f"no source named {name!r} in the config (configured: {known})")
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """Read and validate a config file; relative ``data_dir`` is taken from the file's folder."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: no such config file. Fix: copy config.yaml from the kliping repository, "
+            "or pass --config PATH (or set KLIPING_CONFIG)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc})") from None
+    config = parse_config(text, origin=str(path))
+    if not config.data_dir.is_absolute():
+        config = config.model_copy(update={"data_dir": (path.parent / config.data_dir).resolve()})
+    return config
+
+
+def parse_config(text: str, *, origin: str = "config.yaml") -> Config:
+    """Validate YAML text; raise ConfigError naming each bad key and its fix."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{origin}: not valid YAML: {exc}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{origin}: the top level must be a mapping of keys such as data_dir and sources")
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{origin} is invalid:\n" + "\n".join(_describe(e, data) for e in exc.errors())) from None
+
+
+def _describe(error: Any, data: dict[str, Any]) -> str:
+    """One pydantic error as ``  sources[0].schedule: message``."""
+    where = _location(error["loc"], data)
+    if error["type"] == "extra_forbidden":
+        key = str(error["loc"][-1])
+        allowed = _allowed_keys(error["loc"][:-1])
+        hint = difflib.get_close_matches(key, allowed, n=1)
+        fix = f"did you mean {hint[0]!r}?" if hint else f"remove it (allowed here: {', '.join(sorted(allowed))})"
+        return f"  {where}: unknown key. Fix: {fix}"
+    if error["type"] == "missing":
+        return f"  {where}: required but missing. Fix: add it, e.g. `{error['loc'][-1]}: ...`"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"  {where}: {message}"
+
+
+def _location(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
+    parts: list[str] = []
+    node: Any = data
+    for item in loc:
+        if isinstance(item, int):
+            name = node[item].get("name") if isinstance(node, list) and isinstance(node[item], dict) else None
+            parts.append(f"[{item}]" + (f" ({name})" if name else ""))
+        else:
+            parts.append(("." if parts else "") + str(item))
+        try:
+            node = node[item]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return "".join(parts)
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    model: Any = Config
+    for item in loc:
+        if isinstance(item, int):
+            continue
+        annotation = model.model_fields[item].annotation
+        args = getattr(annotation, "__args__", None)
+        model = args[0] if args else annotation
+    return list(model.model_fields)
