@@ -1,0 +1,168 @@
+"""The Whoosh index, kept in step with the archive.
+
+The index holds a watermark: the archive ``seq`` of the last change it has
+indexed. :meth:`SearchIndex.catch_up` indexes every change after it, so a crash
+between archive and index loses nothing (the next catch-up repairs it), and
+:meth:`SearchIndex.rebuild` makes a fresh index from the whole archive beside
+the old one and swaps it in, so searches never see a half-built index.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+from whoosh.writing import IndexWriter
+
+from index.archive import Archive
+from index.dates import to_wib_naive
+from index.schema import build_schema
+from ingest.article import Article
+from kliping.errors import IndexBusy
+
+log = logging.getLogger(__name__)
+
+WATERMARK_FILE = "kliping-watermark"
+BATCH = 2000
+#: From this many documents on, a rebuild uses Whoosh's multiprocess writer.
+MULTIPROCESS_FROM = 5000
+
+Progress = Callable[[int], None]
+
+
+def article_fields(article: Article) -> dict[str, Any]:
+    """One article as a Whoosh document."""
+    published = to_wib_naive(article.published)
+    return {
+        "id": article.id,
+        "url": article.url,
+        "source": article.source or "",
+        "section": (article.section or "").lower(),
+        "title": article.title,
+        "title_exact": article.title,
+        "body": article.body,
+        "body_exact": article.body,
+        "author": article.author or "",
+        "published": published,
+        "published_text": article.published,
+        "month": published.strftime("%Y-%m") if published else "",
+    }
+
+
+class SearchIndex:
+    """A Whoosh index directory with its archive watermark."""
+
+    def __init__(self, path: str | Path, *, lock_timeout: float = 60.0) -> None:
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+
+    def exists(self) -> bool:
+        return whoosh_index.exists_in(str(self.path))
+
+    def open(self) -> whoosh_index.Index:
+        if not self.exists():
+            self.path.mkdir(parents=True, exist_ok=True)
+            return whoosh_index.create_in(str(self.path), build_schema())
+        return whoosh_index.open_dir(str(self.path))
+
+    def doc_count(self) -> int:
+        return self.open().doc_count() if self.exists() else 0
+
+    # -- watermark ---------------------------------------------------------
+
+    def watermark(self) -> int:
+        try:
+            return int((self.path / WATERMARK_FILE).read_text().strip() or 0)
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def _set_watermark(self, seq: int, path: Path | None = None) -> None:
+        target = (path or self.path) / WATERMARK_FILE
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(str(seq))
+        tmp.replace(target)
+
+    # -- writing -----------------------------------------------------------
+
+    def writer(self, ix: whoosh_index.Index | None = None, **kwargs: Any) -> IndexWriter:
+        """A writer, waiting up to ``lock_timeout`` for another process to finish."""
+        ix = ix or self.open()
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                return ix.writer(**kwargs)
+            except LockError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(
+                        f"the index at {self.path} stayed locked for {self.lock_timeout:.0f}s "
+                        "(another kliping process is writing); try again when it is done"
+                    ) from None
+                time.sleep(0.2)
+
+    def catch_up(self, archive: Archive, *, progress: Progress | None = None) -> int:
+        """Index every archive change after the watermark; returns how many."""
+        done = 0
+        mark = self.watermark()
+        while True:
+            batch = list(_take(archive.changed_since(mark), BATCH))
+            if not batch:
+                return done
+            writer = self.writer()
+            try:
+                for _, article in batch:
+                    writer.update_document(**article_fields(article))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            mark = batch[-1][0]
+            self._set_watermark(mark)
+            done += len(batch)
+            if progress:
+                progress(len(batch))
+
+    def rebuild(self, archive: Archive, *, progress: Progress | None = None) -> int:
+        """Build a fresh index from the whole archive and swap it in."""
+        fresh = self.path.with_name(self.path.name + ".rebuild")
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        ix = whoosh_index.create_in(str(fresh), build_schema())
+        total = archive.count()
+        options: dict[str, Any] = {"limitmb": 256}
+        if total >= MULTIPROCESS_FROM:
+            options.update(procs=2, multisegment=True)
+        writer = ix.writer(**options)
+        top = archive.max_seq()
+        count = 0
+        for _, article in archive.changed_since(0):
+            writer.add_document(**article_fields(article))
+            count += 1
+            if progress and count % 500 == 0:
+                progress(500)
+        writer.commit()
+        if progress:
+            progress(count % 500)
+        self._set_watermark(top, fresh)
+        self._swap(fresh)
+        return count
+
+    def _swap(self, fresh: Path) -> None:
+        old = self.path.with_name(self.path.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.path.exists():
+            self.path.rename(old)
+        fresh.rename(self.path)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _take(items: Iterable[Any], n: int) -> Iterable[Any]:
+    for i, item in enumerate(items):
+        yield item
+        if i + 1 >= n:
+            return

@@ -1,0 +1,188 @@
+"""One search implementation behind both faces (``kliping search`` and the API).
+
+A :class:`SearchRequest` goes in, :class:`SearchResults` come out; rendering is
+the surfaces' business.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from whoosh import query as wq
+from whoosh import sorting
+
+from index.archive import Archive
+from index.dates import parse_bound
+from index.store import SearchIndex
+from kliping.errors import QueryError
+from search.query import check_expansion, did_you_mean, parse_query
+from search.snippets import Snippet, clean_text, make_highlighter
+
+log = logging.getLogger(__name__)
+
+Sort = Literal["relevance", "newest", "oldest"]
+MAX_LIMIT = 1000
+FEW_HITS = 3
+
+
+@dataclass
+class SearchRequest:
+    query: str
+    date_from: str | None = None
+    date_to: str | None = None
+    sources: list[str] = field(default_factory=list)
+    author: str | None = None
+    sort: Sort = "relevance"
+    limit: int = 10
+    page: int = 1
+    facets: bool = False
+    like: str | None = None
+
+
+@dataclass
+class Hit:
+    id: str
+    url: str
+    title: str
+    source: str
+    published: str | None
+    author: str | None
+    score: float
+    snippet: Snippet
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "url": self.url, "title": self.title, "source": self.source,
+            "published": self.published, "author": self.author, "score": round(self.score, 4),
+            "snippet": self.snippet.html(),
+        }
+
+
+@dataclass
+class SearchResults:
+    total: int
+    hits: list[Hit]
+    page: int = 1
+    size: int = 10
+    facets: dict[str, dict[str, int]] | None = None
+    suggestion: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"total": self.total, "page": self.page, "size": self.size,
+                                "hits": [hit.to_dict() for hit in self.hits]}
+        if self.facets is not None:
+            data["facets"] = self.facets
+        if self.suggestion:
+            data["did_you_mean"] = self.suggestion
+        return data
+
+
+class Engine:
+    """Searches a Whoosh index, with snippets cut from the archive."""
+
+    def __init__(self, index: SearchIndex, archive: Archive) -> None:
+        self.index = index
+        self.archive = archive
+        self._ix = None
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        if not self.index.exists():
+            raise QueryError("the index is empty; run `kliping crawl` or `kliping import` first")
+        if self._ix is None:
+            self._ix = self.index.open()
+        return self._ix
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        _validate(request)
+        ix = self._open()
+        with ix.searcher() as searcher:
+            if request.like:
+                parsed = self._like_query(searcher, request.like)
+            else:
+                parsed = parse_query(request.query, ix.schema)
+                check_expansion(parsed, searcher.reader(), query_text=request.query)
+            results = searcher.search_page(parsed, request.page, pagelen=request.limit,
+                                           filter=_filter(request), **_sorting(request))
+            hits = self._hits(results)
+            facets = _facets(searcher, parsed, _filter(request)) if request.facets else None
+            total = results.total
+            suggestion = None
+            if total < FEW_HITS and not request.like:
+                suggestion = did_you_mean(searcher, parsed, request.query)
+        return SearchResults(total=total, hits=hits, page=request.page, size=request.limit,
+                             facets=facets, suggestion=suggestion)
+
+    def _hits(self, results) -> list[Hit]:  # type: ignore[no-untyped-def]
+        stored = [(hit, hit.fields()) for hit in results]
+        bodies = self.archive.bodies([fields["id"] for _, fields in stored])
+        highlighter = make_highlighter()
+        hits = []
+        for hit, fields in stored:
+            body = clean_text(bodies.get(fields["id"], ""))
+            marked = highlighter.highlight_hit(hit, "body", text=body) if body else ""
+            snippet = Snippet.from_marked(marked) if marked else Snippet.lead(body)
+            hits.append(Hit(
+                id=fields["id"], url=fields["url"], title=fields.get("title", ""),
+                source=fields.get("source", ""), published=fields.get("published_text"),
+                author=fields.get("author") or None, score=float(hit.score or 0.0), snippet=snippet,
+            ))
+        return hits
+
+    def _like_query(self, searcher, article_id: str) -> wq.Query:  # type: ignore[no-untyped-def]
+        article = self.archive.get(article_id)
+        docnum = searcher.document_number(id=article_id)
+        if article is None or docnum is None:
+            raise QueryError(f"no article with id {article_id!r}; take an id from search results")
+        terms = searcher.key_terms_from_text("body", f"{article.title} {article.body}", numterms=15)
+        words = [wq.Term("body", word, boost=weight) for word, weight in terms]
+        return wq.AndNot(wq.Or(words), wq.Term("id", article_id))
+
+
+def _validate(request: SearchRequest) -> None:
+    if not 1 <= request.limit <= MAX_LIMIT:
+        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}, not {request.limit}")
+    if not 1 <= request.page <= 100_000:
+        raise QueryError(f"page must be between 1 and 100000, not {request.page}")
+    if request.sort not in ("relevance", "newest", "oldest"):
+        raise QueryError(f"sort must be relevance, newest or oldest, not {request.sort!r}")
+
+
+def _filter(request: SearchRequest) -> wq.Query | None:
+    parts: list[wq.Query] = []
+    try:
+        start = parse_bound(request.date_from, end=False) if request.date_from else None
+        end = parse_bound(request.date_to, end=True) if request.date_to else None
+    except ValueError as exc:
+        raise QueryError(f"bad date filter: {exc}") from None
+    if start and end and start > end:
+        raise QueryError(f"the date range is empty: --from {request.date_from} is after --to {request.date_to}")
+    if start or end:
+        parts.append(wq.DateRange("published", start, end))
+    if request.sources:
+        parts.append(wq.Or([wq.Term("source", s) for s in request.sources]))
+    if request.author:
+        parts.append(wq.And([wq.Term("author", w) for w in request.author.lower().split()]))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _sorting(request: SearchRequest) -> dict[str, Any]:
+    if request.sort == "relevance":
+        return {}
+    return {"sortedby": "published", "reverse": request.sort == "newest"}
+
+
+def _facets(searcher, parsed: wq.Query, flt: wq.Query | None) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
+    facets = sorting.Facets()
+    facets.add_field("source", maptype=sorting.Count)
+    facets.add_field("month", maptype=sorting.Count)
+    results = searcher.search(parsed, limit=1, filter=flt, groupedby=facets)
+    out: dict[str, dict[str, int]] = {}
+    for name in ("source", "month"):
+        groups = results.groups(name)
+        ordered = sorted(groups.items(), key=lambda kv: (-kv[1], kv[0])) if name == "source" else sorted(groups.items())
+        out[name] = {str(k): int(v) for k, v in ordered if k}
+    return out
