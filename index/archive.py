@@ -45,8 +45,10 @@ class Archive:
         self._timeout = timeout
         if not readonly:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._write() as db:
-                db.executescript(SCHEMA)
+            try:
+                self.db.executescript(SCHEMA)  # idempotent; executescript manages its own transaction
+            except sqlite3.Error as exc:
+                raise ArchiveError(f"cannot create the archive at {self.path}: {exc}") from exc
         elif not self.path.exists():
             raise ArchiveError(f"no archive at {self.path}; run `kliping crawl` or `kliping import` first")
 

@@ -29,6 +29,18 @@ EXIT_BUSY = 4
 class KlipingGroup(click.Group):
     """A click group that turns kliping errors into messages and exit codes."""
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = {module: command for command, module in _MODULE_FOR.items()}
+        return [names.get(module, module) for module in COMMAND_MODULES]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        module = _MODULE_FOR.get(name, name)
+        if module not in COMMAND_MODULES:
+            return None
+        from importlib import import_module
+
+        return import_module(f"kliping.cli.{module}").command
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -104,17 +116,10 @@ class AppContext:
 pass_app = click.make_pass_decorator(AppContext)
 
 
-def _register() -> None:
-    """Attach the subcommands; each lives in its own module."""
-    from importlib import import_module
-
-    for name in COMMAND_MODULES:
-        module = import_module(f"kliping.cli.{name}")
-        main.add_command(module.command)
-
-
 #: Subcommand modules, in the order ``kliping --help`` lists them. Each module
-#: defines one click command called ``command``.
-COMMAND_MODULES: list[str] = []
+#: defines one click command called ``command``; it is imported only when
+#: needed, so one command's heavy imports never slow or break another.
+COMMAND_MODULES: list[str] = ["crawl", "search", "status", "importer", "reindex"]
 
-_register()
+#: Commands whose module is named otherwise (``import`` is a Python keyword).
+_MODULE_FOR = {"import": "importer"}

@@ -1,0 +1,33 @@
+# The README's two commands: `make run` and `make test`. Both set everything up first.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Set up, then run the main job: the ingest daemon over config.yaml's sources.
+run: setup
+	$(BIN)/kliping --config config.yaml --log-level info crawl
+
+# Set up, then lint and run the whole test suite (what CI runs).
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+bench: setup
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/extraction.py
+	$(BIN)/python benchmarks/stemming.py
+	$(BIN)/python benchmarks/search.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .ruff_cache

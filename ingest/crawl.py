@@ -1,0 +1,180 @@
+"""One ingest cycle for one source: discover, fetch, extract, archive, index.
+
+A page that fails never stops the cycle and a source that fails never stops
+the others: every failure becomes a reason in the :class:`SourceSummary`.
+URLs already handled are remembered in the archive and skipped, so a second
+crawl adds nothing (``refetch=True`` fetches stored articles again to catch
+edits).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from index.archive import Archive
+from index.store import SearchIndex
+from ingest.article import Article
+from ingest.discover import DiscoveredURL, discover_feed, discover_sitemap, discover_start_page
+from ingest.extract import ExtractProfile, continuation_urls, extract_article, merge_pages
+from ingest.fetch import Fetcher
+from ingest.urls import canonicalize
+from kliping.config import Source
+from kliping.errors import ArchiveError, KlipingError, NotAnArticle
+
+log = logging.getLogger(__name__)
+
+#: A failed URL is tried again on later runs until it has failed this often.
+MAX_ATTEMPTS = 3
+#: Most continuation pages followed for one multi-page article.
+MAX_CONTINUATIONS = 20
+
+
+@dataclass
+class SourceSummary:
+    """What one cycle did for one source."""
+
+    source: str
+    found: int = 0
+    known: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    errors: list[dict[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def fail(self, url: str, reason: str) -> None:
+        self.failed += 1
+        self.errors.append({"url": url, "reason": reason})
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class SourceCrawler:
+    """Runs cycles for sources, sharing one fetcher, archive and index."""
+
+    def __init__(self, fetcher: Fetcher, archive: Archive, index: SearchIndex | None = None, *,
+                 stop: threading.Event | None = None,
+                 on_page: Callable[[str, str], None] | None = None) -> None:
+        self.fetcher = fetcher
+        self.archive = archive
+        self.index = index
+        self.stop = stop or threading.Event()
+        self.on_page = on_page
+
+    def run(self, source: Source, *, refetch: bool = False) -> SourceSummary:
+        started = datetime.now(UTC)
+        summary = SourceSummary(source.name)
+        try:
+            urls = self.discover(source, summary)
+            summary.found = len(urls)
+            for url in self._to_fetch(source, urls, summary, refetch):
+                if self.stop.is_set():
+                    log.info("source=%s stop requested; ending the cycle early", source.name)
+                    break
+                self.process(source, url, summary)
+        except KlipingError as exc:  # the archive itself failing ends this source, not the others
+            summary.fail(source.name, f"source failed: {exc}")
+        summary.seconds = round((datetime.now(UTC) - started).total_seconds(), 3)
+        self._finish(source, started, summary)
+        return summary
+
+    def _finish(self, source: Source, started: datetime, summary: SourceSummary) -> None:
+        try:
+            self.archive.record_run(source.name, started.isoformat(timespec="seconds"), summary.to_dict())
+            if self.index is not None:
+                self.index.catch_up(self.archive)
+        except KlipingError as exc:
+            summary.fail(source.name, f"could not record or index the run: {exc}")
+
+    # -- discovery ---------------------------------------------------------
+
+    def discover(self, source: Source, summary: SourceSummary) -> list[str]:
+        """Every article URL the source's feeds, sitemaps and start pages list, canonical, deduplicated."""
+        pattern = source.compiled_pattern
+        found: list[DiscoveredURL] = []
+        steps: list[tuple[str, Callable[[], list[DiscoveredURL]]]] = []
+        for url in source.feeds:
+            steps.append((url, lambda u=url: discover_feed(self.fetcher, u)))
+        for url in source.sitemaps:
+            steps.append((url, lambda u=url: discover_sitemap(self.fetcher, u)))
+        for url in source.start_urls:
+            steps.append((url, lambda u=url: discover_start_page(self.fetcher, u, pattern)))
+        for where, step in steps:
+            try:
+                found.extend(step())
+            except KlipingError as exc:
+                summary.fail(where, f"discovery failed: {exc}")
+        urls: dict[str, None] = {}
+        for item in found:
+            url = canonicalize(item.url)
+            if pattern is None or pattern.search(url):
+                urls.setdefault(url, None)
+        return list(urls)
+
+    def _to_fetch(self, source: Source, urls: list[str], summary: SourceSummary, refetch: bool) -> list[str]:
+        todo = []
+        for url in urls:
+            state = self.archive.page_state(url)
+            if state is None or (state["status"] == "failed" and state["attempts"] < MAX_ATTEMPTS) or (
+                refetch and state["status"] == "stored"
+            ):
+                todo.append(url)
+            else:
+                summary.known += 1
+        if len(todo) > source.max_articles:
+            log.info("source=%s %d new URLs; taking the first %d (max_articles)", source.name, len(todo),
+                     source.max_articles)
+            todo = todo[: source.max_articles]
+        return todo
+
+    # -- one page ----------------------------------------------------------
+
+    def process(self, source: Source, url: str, summary: SourceSummary) -> Article | None:
+        """Fetch, extract and store one article URL; a failure is recorded, never raised."""
+        try:
+            article = self.fetch_article(source, url)
+            outcome = self.archive.upsert(article)
+        except NotAnArticle as exc:
+            self.archive.record_page(url, source.name, "not_article", reason=str(exc))
+            summary.fail(url, f"not an article: {exc}")
+            self._report(url, "not_article")
+            return None
+        except ArchiveError:
+            raise
+        except KlipingError as exc:
+            self.archive.record_page(url, source.name, "failed", reason=str(exc))
+            summary.fail(url, str(exc))
+            self._report(url, "failed")
+            return None
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+        self.archive.record_page(url, source.name, "stored", article_id=article.id)
+        self._report(url, outcome)
+        return article
+
+    def fetch_article(self, source: Source, url: str) -> Article:
+        response = self.fetcher.get(url)
+        profile = ExtractProfile(**source.extract.model_dump())
+        kwargs: dict[str, Any] = {"fetched_at": response.fetched_at, "source": source.name, "profile": profile}
+        first = extract_article(response.content, response.url, headers=response.headers, **kwargs)
+        rest = continuation_urls(response.content, response.url, headers=response.headers)[:MAX_CONTINUATIONS]
+        if not rest:
+            return first
+        pages = [first]
+        for page_url in rest:
+            page = self.fetcher.get(page_url)
+            pages.append(extract_article(page.content, page.url, headers=page.headers, **kwargs))
+        merged = merge_pages(pages)
+        merged.url = first.url
+        return merged
+
+    def _report(self, url: str, outcome: str) -> None:
+        log.info("page url=%s outcome=%s", url, outcome)
+        if self.on_page:
+            self.on_page(url, outcome)

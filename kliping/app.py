@@ -1,0 +1,47 @@
+"""Building the pipeline's parts from the config, in one place.
+
+Every command and the daemon get their archive, index and fetcher here, so
+paths and settings mean the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.archive import Archive
+from index.store import SearchIndex
+from ingest.fetch import Fetcher, FetchSettings
+from kliping.config import Config
+
+ARCHIVE_FILE = "archive.sqlite3"
+INDEX_DIR = "index"
+WARC_DIR = "warc"
+
+
+def archive_path(config: Config) -> Path:
+    return config.data_dir / ARCHIVE_FILE
+
+
+def open_archive(config: Config, *, readonly: bool = False) -> Archive:
+    return Archive(archive_path(config), readonly=readonly)
+
+
+def open_index(config: Config) -> SearchIndex:
+    return SearchIndex(config.data_dir / INDEX_DIR)
+
+
+def fetch_settings(config: Config) -> FetchSettings:
+    fetch = config.fetch
+    return FetchSettings(
+        user_agent=fetch.user_agent,
+        timeout=fetch.timeout,
+        max_bytes=fetch.max_bytes,
+        min_interval=fetch.min_interval,
+        retries=fetch.retries,
+        respect_robots=fetch.respect_robots,
+    )
+
+
+def make_fetcher(config: Config, archive: Archive | None = None) -> Fetcher:
+    """A fetcher whose conditional-GET validators live in the archive."""
+    return Fetcher(fetch_settings(config), validators=archive)

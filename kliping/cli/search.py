@@ -1,0 +1,62 @@
+"""``kliping search``: find articles in the archive."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from kliping.app import open_archive, open_index
+from kliping.cli import EXIT_NOT_FOUND, pass_app
+from kliping.cli.options import json_option, source_option
+from search.engine import Engine, SearchRequest
+from search.render import to_csv, to_json, to_text
+
+
+@click.command("search")
+@click.argument("query", required=False, default="")
+@click.option("--from", "date_from", metavar="DATE", help="From this date (WIB): 2021, 2021-12 or 2021-12-31.")
+@click.option("--to", "date_to", metavar="DATE", help="Up to and including this date (WIB).")
+@source_option
+@click.option("--author", metavar="NAME", help="Only articles by this author.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance",
+              show_default=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--page", type=click.IntRange(1, 100_000), default=1, show_default=True)
+@click.option("--facets", is_flag=True, help="Also count the hits by source and by month.")
+@click.option("--like", metavar="ID", help="Articles like the one with this id (instead of a query).")
+@json_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (for spreadsheets).")
+@pass_app
+def command(app, query: str, date_from, date_to, sources, author, sort, limit, page, facets, like,  # type: ignore[no-untyped-def]
+            as_json: bool, as_csv: bool) -> None:
+    """Search the archive. QUERY uses Whoosh syntax with Indonesian additions.
+
+    Words match every form of their root (sanksi matches sanksi-sanksi);
+    "quoted phrases" match exactly; "biden putin"~5 finds the words within
+    five of each other; AND/DAN, OR/ATAU, NOT/BUKAN; fields judul:/title:,
+    penulis:/author:, sumber:/source:; korup* wildcards.
+
+    Exits 3 when nothing matched.
+
+    \b
+    Examples:
+      kliping search "sanksi Rusia" --from 2021-12 --to 2021-12
+      kliping search 'judul:banjir DAN sumber:kompas' --sort newest
+      kliping search korupsi --facets --json
+    """
+    if not query and not like:
+        raise click.UsageError('give a QUERY (e.g. kliping search "sanksi Rusia") or --like ID')
+    config = app.config
+    engine = Engine(open_index(config), open_archive(config))
+    request = SearchRequest(query=query, date_from=date_from, date_to=date_to, sources=list(sources),
+                            author=author, sort=sort, limit=limit, page=page, facets=facets, like=like)
+    results = engine.search(request)
+    if as_json:
+        click.echo(to_json(results))
+    elif as_csv:
+        click.echo(to_csv(results), nl=False)
+    else:
+        click.echo(to_text(results, color=sys.stdout.isatty()))
+    if results.total == 0:
+        raise SystemExit(EXIT_NOT_FOUND)

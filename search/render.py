@@ -1,0 +1,52 @@
+"""Rendering search results for the terminal, JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TextIO
+
+from search.engine import SearchResults
+
+CSV_COLUMNS = ["id", "published", "source", "title", "author", "url", "score", "snippet"]
+
+
+def to_json(results: SearchResults) -> str:
+    return json.dumps(results.to_dict(), ensure_ascii=False, indent=2)
+
+
+def to_csv(results: SearchResults, out: TextIO | None = None) -> str:
+    buffer = out or io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for hit in results.hits:
+        writer.writerow([hit.id, hit.published or "", hit.source, hit.title, hit.author or "", hit.url,
+                         f"{hit.score:.4f}", hit.snippet.plain()])
+    return buffer.getvalue() if out is None else ""
+
+
+def to_text(results: SearchResults, *, color: bool) -> str:
+    lines: list[str] = []
+    first = (results.page - 1) * results.size + 1
+    shown = len(results.hits)
+    if results.total:
+        lines.append(f"{results.total} articles; showing {first}-{first + shown - 1}")
+    else:
+        lines.append("no articles found")
+    if results.suggestion:
+        lines.append(f"did you mean: {results.suggestion}")
+    for n, hit in enumerate(results.hits, start=first):
+        date = (hit.published or "")[:16].replace("T", " ")
+        title = f"\x1b[1m{hit.title}\x1b[0m" if color else hit.title
+        lines.append("")
+        lines.append(f"{n}. {title}")
+        lines.append(f"   {hit.source} · {date}" + (f" · {hit.author}" if hit.author else "") + f" · id {hit.id}")
+        lines.append(f"   {hit.url}")
+        lines.append("   " + (hit.snippet.ansi() if color else hit.snippet.plain()))
+    if results.facets:
+        for name, counts in results.facets.items():
+            lines.append("")
+            lines.append(f"by {name}:")
+            lines.extend(f"  {key:<20} {count}" for key, count in counts.items())
+    return "\n".join(lines)

@@ -1,0 +1,110 @@
+"""The SQLite archive: one row per canonical URL, edits kept, nothing half-written."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from index.archive import Archive
+from ingest.article import Article
+from kliping.errors import ArchiveError
+
+
+def make(url: str = "https://example.id/a", body: str = "Satu.\n\nDua.", **kw) -> Article:  # type: ignore[no-untyped-def]
+    return Article(
+        url=url,
+        title=kw.pop("title", "Judul"),
+        body=body,
+        source="contoh",
+        published="2021-12-31T08:12:00+07:00",
+        **kw,
+    )
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Archive:
+    return Archive(tmp_path / "archive.sqlite3")
+
+
+def test_first_store_is_new_then_unchanged(archive: Archive) -> None:
+    assert archive.upsert(make()) == "new"
+    assert archive.upsert(make()) == "unchanged"
+    assert archive.count() == 1
+
+
+def test_an_edit_updates_in_place_and_keeps_the_old_version(archive: Archive) -> None:
+    archive.upsert(make(body="Versi lama."))
+    assert archive.upsert(make(body="Versi baru.")) == "updated"
+    assert archive.count() == 1
+    article = archive.get_by_url("https://example.id/a")
+    assert article is not None and article.body == "Versi baru."
+    versions = archive.versions(article.id)
+    assert [v["body"] for v in versions] == ["Versi lama."]
+
+
+def test_every_change_advances_the_sequence(archive: Archive) -> None:
+    archive.upsert(make("https://example.id/1"))
+    archive.upsert(make("https://example.id/2"))
+    archive.upsert(make("https://example.id/1", body="diubah"))
+    changed = [(seq, a.url) for seq, a in archive.changed_since(1)]
+    assert changed == [(2, "https://example.id/2"), (3, "https://example.id/1")]
+
+
+def test_round_trip_keeps_every_field(archive: Archive) -> None:
+    article = make(authors=["Arga Sumantri", "Dewi"], section="dunia", editor="AHL")
+    archive.upsert(article)
+    assert archive.get(article.id) == article
+
+
+@pytest.mark.parametrize("bad", [make(url=""), make(title=""), make(body="  ")])
+def test_incomplete_articles_are_refused(archive: Archive, bad: Article) -> None:
+    with pytest.raises(ArchiveError):
+        archive.upsert(bad)
+    assert archive.count() == 0
+
+
+def test_pages_remember_attempts(archive: Archive) -> None:
+    archive.record_page("https://example.id/x", "contoh", "failed", reason="HTTP 500")
+    archive.record_page("https://example.id/x", "contoh", "failed", reason="HTTP 500")
+    state = archive.page_state("https://example.id/x")
+    assert state is not None and state["attempts"] == 2 and state["reason"] == "HTTP 500"
+
+
+def test_validators_round_trip(archive: Archive) -> None:
+    assert archive.get_validators("https://example.id/feed") == (None, None)
+    archive.put_validators("https://example.id/feed", '"abc"', "Fri, 31 Dec 2021 01:00:00 GMT")
+    assert archive.get_validators("https://example.id/feed") == ('"abc"', "Fri, 31 Dec 2021 01:00:00 GMT")
+
+
+def test_last_run_per_source(archive: Archive) -> None:
+    archive.record_run("contoh", "2021-12-31T00:00:00", {"found": 3, "new": 2, "errors": []})
+    archive.record_run(
+        "contoh", "2021-12-31T01:00:00", {"found": 1, "failed": 1, "errors": [{"url": "u", "reason": "boom"}]}
+    )
+    run = archive.last_runs()["contoh"]
+    assert run["found"] == 1 and run["errors"][0]["reason"] == "boom"
+
+
+def test_readonly_archive_that_does_not_exist_says_what_to_run(tmp_path: Path) -> None:
+    with pytest.raises(ArchiveError, match="kliping crawl"):
+        Archive(tmp_path / "missing.sqlite3", readonly=True)
+
+
+def test_a_failed_write_leaves_nothing_half_written(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive.upsert(make(body="Asli."))
+    original = archive._values
+
+    def broken(article: Article):  # type: ignore[no-untyped-def]
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(archive, "_values", broken)
+    with pytest.raises(ArchiveError, match="disk I/O error"):
+        archive.upsert(make(body="Baru."))
+    monkeypatch.setattr(archive, "_values", original)
+    stored = archive.get_by_url("https://example.id/a")
+    assert stored is not None and stored.body == "Asli."
+    assert archive.versions(stored.id) == []
