@@ -1,0 +1,270 @@
+"""Polite HTTP fetching: robots.txt, per-host rate limit, retries, bounded bodies.
+
+Every request kliping makes to a news site goes through :class:`Fetcher.get`::
+
+    robots.txt allows it?  --no-->  RobotsDisallowed (never requested)
+    wait for the host's rate-limit slot
+    GET (User-Agent, conditional validators)  --429/5xx/timeout/reset-->  backoff, retry
+    3xx  -->  next hop, each hop checked again (bounded; a loop is an error)
+    4xx  -->  HTTPStatusError at once
+    body read while streaming, stopped at max_bytes (after decompression) or the deadline
+
+Redirects are followed here rather than by httpx so that every hop is checked
+against its own host's robots.txt and rate limit.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Self
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from ingest.body import ACCEPT_ENCODING, read_bounded
+from ingest.ratelimit import HostRateLimiter
+from ingest.retry import RetryPolicy, is_retryable_status, parse_retry_after
+from ingest.robots import RobotsCache, agent_token
+from ingest.validators import MemoryValidatorStore, ValidatorStore
+from kliping.errors import FetchError, HTTPStatusError, RobotsDisallowed, TooLarge
+
+__all__ = ["FetchSettings", "Fetcher", "MemoryValidatorStore", "Response", "ValidatorStore"]
+
+log = logging.getLogger(__name__)
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+@dataclass
+class FetchSettings:
+    """How politely and how patiently to fetch; one object shared by every caller."""
+
+    user_agent: str = "kliping/0.1 (+https://github.com/kliping/kliping)"
+    timeout: float = 20.0  # connect / read / write, each
+    deadline: float = 120.0  # wall clock for one request, body included (catches trickling servers)
+    max_bytes: int = 5_000_000  # decoded body size limit
+    min_interval: float = 1.0  # seconds between requests to one host
+    retries: int = 3
+    backoff: float = 1.0
+    max_backoff: float = 60.0
+    max_redirects: int = 5
+    respect_robots: bool = True
+    robots_ttl: float = 86400
+    robots_error_ttl: float = 3600  # how long a 5xx/unreachable robots.txt disallows the host
+
+
+@dataclass
+class Response:
+    url: str  # final URL after redirects
+    requested_url: str
+    status: int
+    headers: dict[str, str]  # lower-cased names; repeated headers joined by ", "
+    content: bytes
+    fetched_at: datetime  # UTC, tz-aware
+    not_modified: bool = False
+    elapsed: float = 0.0  # seconds of the final exchange (not rate-limit or backoff waits)
+    redirects: list[str] = field(default_factory=list)  # the hops before ``url``
+
+
+@dataclass
+class _Exchange:
+    """One HTTP round trip as the retry loop sees it."""
+
+    status: int
+    headers: dict[str, str]
+    content: bytes
+    fetched_at: datetime
+    elapsed: float
+
+
+class Fetcher:
+    """Thread-safe polite HTTP client; use as a context manager to close its connections."""
+
+    def __init__(
+        self,
+        settings: FetchSettings | None = None,
+        *,
+        validators: ValidatorStore | None = None,
+        transport: httpx.BaseTransport | None = None,
+        on_response: Callable[[Response], None] | None = None,
+    ) -> None:
+        self.settings = settings = settings or FetchSettings()
+        self.validators = validators if validators is not None else MemoryValidatorStore()
+        self.on_response = on_response
+        self.policy = RetryPolicy(settings.retries, settings.backoff, settings.max_backoff)
+        self.limiter = HostRateLimiter(settings.min_interval)
+        self.robots = RobotsCache(
+            self._load_robots,
+            user_agent=settings.user_agent,
+            ttl=settings.robots_ttl,
+            error_ttl=settings.robots_error_ttl,
+        )
+        self._agent = agent_token(settings.user_agent)
+        self._client = httpx.Client(
+            transport=transport,
+            timeout=httpx.Timeout(settings.timeout),
+            follow_redirects=False,
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+        )
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def allowed(self, url: str) -> bool:
+        """Whether robots.txt lets us fetch ``url``; also applies the host's crawl-delay."""
+        if not self.settings.respect_robots:
+            return True
+        rules = self.robots.rules(url)
+        delay = rules.crawl_delay(self._agent)
+        if delay:
+            self.limiter.set_interval(_host(url), delay)
+        return rules.can_fetch(url, self._agent)
+
+    def get(self, url: str, *, conditional: bool = False) -> Response:
+        """GET ``url`` politely; raises a :class:`FetchError` subclass on failure.
+
+        With ``conditional=True`` the stored ETag/Last-Modified are sent and a
+        304 comes back as ``Response(not_modified=True, content=b"")``.
+        """
+        _check_scheme(url)
+        headers = self._conditional_headers(url) if conditional else {}
+        hops = [url]
+        for _ in range(self.settings.max_redirects + 1):
+            current = hops[-1]
+            if not self.allowed(current):
+                raise RobotsDisallowed(f"robots.txt disallows {current}", url=current)
+            result = self._with_retries(current, headers)
+            if isinstance(result, _Exchange):
+                return self._finish(url, hops, result, conditional)
+            if result in hops:
+                chain = " -> ".join([*hops, result])
+                raise FetchError(f"redirect loop: {chain}", url=url)
+            _check_scheme(result)
+            hops.append(result)
+        raise FetchError(f"more than {self.settings.max_redirects} redirects from {url}", url=url)
+
+    def _finish(self, url: str, hops: list[str], ex: _Exchange, conditional: bool) -> Response:
+        response = Response(
+            url=hops[-1],
+            requested_url=url,
+            status=ex.status,
+            headers=ex.headers,
+            content=ex.content,
+            fetched_at=ex.fetched_at,
+            not_modified=ex.status == 304,
+            elapsed=ex.elapsed,
+            redirects=hops[:-1],
+        )
+        if conditional and not response.not_modified:
+            etag, modified = ex.headers.get("etag"), ex.headers.get("last-modified")
+            if etag or modified:
+                self.validators.put_validators(url, etag, modified)
+        if self.on_response is not None:
+            self.on_response(response)
+        return response
+
+    def _conditional_headers(self, url: str) -> dict[str, str]:
+        etag, modified = self.validators.get_validators(url)
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
+        return headers
+
+    def _with_retries(self, url: str, headers: dict[str, str]) -> _Exchange | str:
+        """One hop: the exchange, or the redirect target; retries transient failures."""
+        host = _host(url)
+        for attempt in range(self.policy.attempts):
+            self.limiter.wait(host)
+            retry_after: float | None = None
+            try:
+                ex = self._exchange(url, headers)
+            except httpx.TransportError as exc:
+                if isinstance(exc, httpx.UnsupportedProtocol):
+                    raise FetchError(f"cannot fetch {url}: {exc}", url=url) from exc
+                kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "connection failed"
+                error: FetchError = FetchError(f"{kind}: {type(exc).__name__}: {exc}", url=url)
+            else:
+                if ex.status in REDIRECT_STATUSES and ex.headers.get("location"):
+                    return urljoin(url, ex.headers["location"].strip())
+                if not is_retryable_status(ex.status):
+                    _raise_for_status(url, ex)
+                    return ex
+                retry_after = parse_retry_after(ex.headers.get("retry-after"))
+                error = HTTPStatusError(f"HTTP {ex.status}", url=url, status=ex.status)
+            if attempt + 1 == self.policy.attempts:
+                break
+            delay = self.policy.delay(attempt, retry_after)
+            if retry_after is not None:
+                self.limiter.defer(host, delay)
+            log.info("retrying %s in %.2fs after %s (attempt %d)", url, delay, error, attempt + 1)
+            time.sleep(delay)
+        error.args = (f"{error.args[0]} (gave up after {self.policy.attempts} attempts)",)
+        raise error
+
+    def _exchange(self, url: str, headers: dict[str, str]) -> _Exchange:
+        """Send one GET; read the body only for success statuses, within size and deadline."""
+        started = time.monotonic()
+        deadline = started + self.settings.deadline
+        limit = self.settings.max_bytes
+        with self._client.stream("GET", url, headers=headers) as r:
+            fetched_at = datetime.now(UTC)
+            names = {k.lower(): v for k, v in r.headers.items()}
+            content = b""
+            if 200 <= r.status_code < 300:
+                declared = names.get("content-length", "")
+                if declared.isdigit() and int(declared) > limit:
+                    raise TooLarge(f"Content-Length {declared} exceeds {limit} bytes", url=url)
+                content = self._read_body(r, names, deadline, url)
+        return _Exchange(r.status_code, names, content, fetched_at, time.monotonic() - started)
+
+    def _read_body(self, r: httpx.Response, names: dict[str, str], deadline: float, url: str) -> bytes:
+        limit = self.settings.max_bytes
+        if r.is_stream_consumed:
+            # A transport that hands over a pre-read body (httpx.MockTransport): already decoded.
+            chunks, encoding = [r.content], ""
+        else:
+            chunks, encoding = r.iter_raw(), names.get("content-encoding", "")
+        return read_bounded(chunks, encoding=encoding, max_bytes=limit, deadline=deadline, url=url)
+
+    def _load_robots(self, robots: str) -> tuple[int, bytes]:
+        """GET a robots.txt (rate-limited, redirects followed, no retries, no robots check)."""
+        url = robots
+        for _ in range(self.settings.max_redirects + 1):
+            self.limiter.wait(_host(url))
+            try:
+                ex = self._exchange(url, {})
+            except httpx.HTTPError as exc:
+                raise FetchError(f"{type(exc).__name__}: {exc}", url=url) from exc
+            location = ex.headers.get("location")
+            if ex.status not in REDIRECT_STATUSES or not location:
+                return ex.status, ex.content
+            url = urljoin(url, location.strip())
+        return 599, b""
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def _check_scheme(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise FetchError(f"not an http(s) URL: {url!r}", url=url)
+
+
+def _raise_for_status(url: str, ex: _Exchange) -> None:
+    if ex.status >= 400 or (300 <= ex.status < 400 and ex.status != 304):
+        raise HTTPStatusError(f"HTTP {ex.status}", url=url, status=ex.status)

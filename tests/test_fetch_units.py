@@ -1,0 +1,99 @@
+"""Fast unit tests of the fetcher's policies, without a server."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from ingest.body import decompress_bounded, read_bounded
+from ingest.fetch import Fetcher, FetchSettings
+from ingest.ratelimit import HostRateLimiter
+from ingest.retry import RetryPolicy, parse_retry_after
+from ingest.robots import agent_token
+from kliping.errors import TooLarge
+
+NOW = datetime(2024, 5, 1, 10, 0, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("120", 120.0),
+        (" 5 ", 5.0),
+        ("Wed, 01 May 2024 10:00:30 GMT", 30.0),
+        ("Wed, 01 May 2024 09:00:00 GMT", 0.0),  # in the past: go now
+        ("soon", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_retry_after(value: str | None, seconds: float | None) -> None:
+    assert parse_retry_after(value, now=NOW) == seconds
+
+
+def test_backoff_grows_exponentially_with_jitter_and_is_capped() -> None:
+    policy = RetryPolicy(retries=10, backoff=1.0, max_backoff=8.0)
+    for attempt, ceiling in [(0, 1.0), (1, 2.0), (2, 4.0), (5, 8.0)]:
+        delay = policy.delay(attempt)
+        assert ceiling / 2 <= delay <= ceiling
+
+
+def test_retry_after_overrides_backoff_up_to_the_cap() -> None:
+    policy = RetryPolicy(backoff=1.0, max_backoff=60.0)
+    assert policy.delay(0, retry_after=30) == 30
+    assert policy.delay(0, retry_after=3600) == 60
+
+
+def test_rate_limiter_spaces_requests_per_host_not_across_hosts() -> None:
+    clock = [0.0]
+    slept: list[float] = []
+    limiter = HostRateLimiter(1.0, clock=lambda: clock[0], sleep=slept.append)
+    limiter.wait("a")
+    limiter.wait("b")
+    limiter.wait("a")
+    assert slept == [1.0]
+
+
+def test_crawl_delay_never_lowers_the_configured_interval() -> None:
+    limiter = HostRateLimiter(2.0)
+    limiter.set_interval("a", 0.5)
+    assert limiter.interval("a") == 2.0
+    limiter.set_interval("a", 5)
+    assert limiter.interval("a") == 5
+
+
+@pytest.mark.parametrize(
+    ("ua", "token"),
+    [("kliping/0.1 (+https://github.com/x)", "kliping"), ("KlipingBot", "klipingbot"), ("", "*")],
+)
+def test_agent_token_is_the_product_name(ua: str, token: str) -> None:
+    assert agent_token(ua) == token
+
+
+def test_deflate_with_and_without_zlib_header() -> None:
+    raw = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    raw_deflate = raw.compress(b"halo") + raw.flush()
+    for body in (zlib.compress(b"halo"), raw_deflate):
+        assert read_bounded([body], encoding="deflate", max_bytes=10, deadline=1e18, url="u") == b"halo"
+
+
+def test_decompress_bounded_stops_at_the_limit() -> None:
+    with pytest.raises(TooLarge):
+        decompress_bounded(gzip.compress(b"\0" * 1_000_000), max_bytes=1000, url="u")
+
+
+def test_transport_seam_and_user_agent() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, content=b"ok")
+
+    settings = FetchSettings(user_agent="kliping-test/1", min_interval=0, respect_robots=False)
+    with Fetcher(settings, transport=httpx.MockTransport(handler)) as f:
+        assert f.get("http://example.test/a").content == b"ok"
+    assert seen[0].headers["user-agent"] == "kliping-test/1"
