@@ -1,0 +1,113 @@
+"""Dictionary-backed confix stripping that weighs every analysis instead of taking the first.
+
+Sastrawi (ECS) strips greedily and stops at the first dictionary hit, so a
+suffix cut that leaves a shorter root wins over the right reading:
+``perbankan -> perban(+kan)`` instead of ``per+bank+an``, ``penegakan -> tega``,
+``berikan -> ikan``. Here every split into particle / possessive / derivational
+suffix and up to three prefix layers is generated, each one whose remainder is
+a dictionary root is scored by :func:`analysis_cost`, and the cheapest wins
+(ties: the longer root). The costs encode Indonesian morphology, not examples:
+
+- a word that is itself a root is never cut;
+- each affix costs 1, so fewer cuts are preferred;
+- a well-formed confix (``per-an``, ``ke-an``, ``me-kan``, ``di-i`` ...) is
+  cheaper than its two parts, and a forbidden one (``di-an``, ``pe-kan``,
+  ``ke-i``; Asian 2007) is dear;
+- a bare root with ``-kan``/``-i`` (an imperative) costs a little more than
+  with ``-an`` (a noun), and ``ber+vowel`` (which could also be ``be+r...``)
+  costs more than a plain prefix;
+- a remainder that is two roots written together (``tanda|tangan``,
+  ``tanggung|jawab``) is accepted as a compound root, but only when nothing
+  simpler fits.
+
+Words that no analysis reduces to a dictionary root are returned unchanged, so
+names and unknown words are never cut into other words; see :mod:`.names` for
+names that do look like derived words.
+"""
+
+from __future__ import annotations
+
+from index.analysis.affixes import prefix_strips, suffix_strips
+from index.analysis.lexicon import MIN_ROOT_LENGTH, roots
+from index.analysis.names import is_protected_name
+
+MAX_PREFIXES = 3
+
+
+def _pairs(text: str) -> frozenset[tuple[str, str]]:
+    """``"me-kan di-i"`` -> {("me", "kan"), ("di", "i")}."""
+    return frozenset(tuple(pair.split("-")) for pair in text.split())  # type: ignore[misc]
+
+
+#: Outer prefix + derivational suffix pairs that Indonesian forms freely.
+CONFIXES = _pairs(
+    "ber-an ke-an pe-an per-an me-kan me-i di-kan di-i ter-kan ter-i ber-kan per-kan per-i ku-kan kau-kan ku-i kau-i"
+)
+#: Pairs that do not occur (Asian 2007's disallowed confixes, plus ``pe-kan``/``pe-i``).
+FORBIDDEN_CONFIXES = _pairs("ber-i di-an ke-i ke-kan me-an se-i se-kan ter-an pe-kan pe-i")
+
+AFFIX_COST = 1.0
+INFLECTION_COST = 0.2
+CONFIX_BONUS = -0.6
+FORBIDDEN_COST = 3.0
+IMPERATIVE_COST = 0.5
+AMBIGUOUS_R_COST = 0.6
+COMPOUND_COST = 1.5
+VOWELS = frozenset("aiueo")
+
+
+def analysis_cost(prefixes: tuple[str, ...], suffix: str, inflected: bool, ambiguous: int) -> float:
+    """What one reading of a word costs; the stemmer keeps the cheapest."""
+    cost = AFFIX_COST * (len(prefixes) + bool(suffix)) + INFLECTION_COST * inflected
+    cost += AMBIGUOUS_R_COST * ambiguous
+    if suffix:
+        if not prefixes:
+            cost += 0.0 if suffix == "an" else IMPERATIVE_COST
+        elif (prefixes[0], suffix) in FORBIDDEN_CONFIXES:
+            cost += FORBIDDEN_COST
+        elif (prefixes[0], suffix) in CONFIXES:
+            cost += CONFIX_BONUS
+    return cost
+
+
+def _is_compound(form: str, dictionary: frozenset[str]) -> bool:
+    """True when ``form`` is two roots written as one (``tandatangan``)."""
+    return any(form[:cut] in dictionary and form[cut:] in dictionary for cut in range(4, len(form) - 3))
+
+
+def _prefix_readings(base: str) -> list[tuple[str, tuple[str, ...], int]]:
+    """Every (remainder, prefixes, ambiguous r-drops) reachable by up to three prefix cuts."""
+    readings = [(base, (), 0)]
+    frontier = readings
+    for _ in range(MAX_PREFIXES):
+        deeper = []
+        for form, prefixes, ambiguous in frontier:
+            for prefix, rest in prefix_strips(form):
+                if prefix in prefixes:
+                    continue
+                r_drop = prefix in ("ber", "ter", "per") and rest[0] in VOWELS and rest == form[len(prefix) :]
+                deeper.append((rest, (*prefixes, prefix), ambiguous + r_drop))
+        readings.extend(deeper)
+        frontier = deeper
+    return readings
+
+
+def best_root(word: str) -> str:
+    """The root of one lower-case, unhyphenated word, or the word itself."""
+    dictionary = roots()
+    if word in dictionary or len(word) <= MIN_ROOT_LENGTH or is_protected_name(word):
+        return word
+    best: tuple[float, int, str] | None = None
+    for base, suffix, inflected in suffix_strips(word):
+        for form, prefixes, ambiguous in _prefix_readings(base):
+            if len(form) < MIN_ROOT_LENGTH or (form == word):
+                continue
+            cost = analysis_cost(prefixes, suffix, inflected, ambiguous)
+            if form not in dictionary:
+                if not _is_compound(form, dictionary):
+                    continue
+                cost += COMPOUND_COST
+            candidate = (cost, -len(form), form)
+            if best is None or candidate < best:
+                best = candidate
+    return word if best is None else best[2]
