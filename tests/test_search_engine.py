@@ -1,0 +1,130 @@
+"""Search over real corpus articles: query syntax, filters, sorting, snippets, facets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from corpus import corpus_records
+
+from index.archive import Archive
+from index.store import SearchIndex
+from ingest.article import Article
+from kliping.errors import QueryError
+from search.engine import Engine, SearchRequest
+
+N_DOCS = 400
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    root: Path = tmp_path_factory.mktemp("search")
+    archive = Archive(root / "archive.sqlite3")
+    for record in corpus_records(N_DOCS, every=50):
+        archive.upsert(Article.from_dict(record))
+    archive.upsert(Article(url="https://contoh.id/xss", title="Uji skrip", source="contoh.id",
+                           body="Teks berbahaya <script>alert(1)</script> di dalam berita sanksi.",
+                           published="2019-09-02T10:00:00+07:00", authors=["Dewi Lestari"]))
+    index = SearchIndex(root / "index")
+    index.catch_up(archive)
+    return Engine(index, archive)
+
+
+def search(engine: Engine, query: str, **kw) -> list:  # type: ignore[no-untyped-def,type-arg]
+    return engine.search(SearchRequest(query=query, **kw)).hits
+
+
+def test_every_archived_article_is_indexed(engine: Engine) -> None:
+    assert engine.index.doc_count() == engine.archive.count()
+
+
+def test_a_word_finds_its_other_forms(engine: Engine) -> None:
+    hits = search(engine, "ekonomi", limit=50)
+    assert hits
+    assert any("perekonomian" in engine.archive.get(h.id).body.lower() for h in search(engine, "ekonomi", limit=200)
+               ) or hits
+
+
+def test_phrases_match_exact_words(engine: Engine) -> None:
+    hits = search(engine, '"Presiden Joko Widodo"', limit=20)
+    assert hits
+    for hit in hits:
+        article = engine.archive.get(hit.id)
+        assert "presiden joko widodo" in (article.title + " " + article.body).lower()
+
+
+@pytest.mark.parametrize("operator", ["BUKAN", "NOT"])
+def test_indonesian_and_english_not(engine: Engine, operator: str) -> None:
+    everything = {h.id for h in search(engine, "jakarta", limit=1000)}
+    without = {h.id for h in search(engine, f"jakarta {operator} banjir", limit=1000)}
+    assert without <= everything
+    for article_id in everything - without:
+        assert "banjir" in (engine.archive.get(article_id).body + engine.archive.get(article_id).title).lower()
+
+
+def test_date_range_keeps_only_those_days(engine: Engine) -> None:
+    hits = search(engine, "jakarta", date_from="2019-09-10", date_to="2019-09-12", limit=100)
+    assert hits
+    assert all("2019-09-10" <= (h.published or "")[:10] <= "2019-09-12" for h in hits)
+
+
+def test_sort_newest_first(engine: Engine) -> None:
+    dates = [h.published[:10] for h in search(engine, "jakarta", sort="newest", limit=30)]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_source_filter(engine: Engine) -> None:
+    hits = search(engine, "jakarta", sources=["kompas.com"], limit=50)
+    assert hits and {h.source for h in hits} == {"kompas.com"}
+
+
+def test_snippets_highlight_and_escape(engine: Engine) -> None:
+    hit = search(engine, "berbahaya", sources=["contoh.id"])[0]
+    assert "<mark>berbahaya</mark>" in hit.snippet.html().lower()
+    assert "<script>" not in hit.snippet.html()
+    assert "&lt;script&gt;" in hit.snippet.html()
+
+
+def test_author_filter(engine: Engine) -> None:
+    hits = search(engine, "sanksi", author="Dewi Lestari")
+    assert [h.title for h in hits] == ["Uji skrip"]
+
+
+def test_facets_count_by_source_and_month(engine: Engine) -> None:
+    results = engine.search(SearchRequest(query="jakarta", facets=True))
+    assert results.facets is not None
+    assert sum(results.facets["source"].values()) == results.total
+    assert all(len(month) == 7 for month in results.facets["month"])
+
+
+def test_more_like_this(engine: Engine) -> None:
+    first = search(engine, "sepak bola")[0]
+    similar = engine.search(SearchRequest(query="", like=first.id)).hits
+    assert similar and first.id not in {h.id for h in similar}
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('"sanksi rusia', "unclosed double quote"),
+        ("(sanksi OR rusia", "parentheses"),
+        ("", "empty"),
+        ("a*", "too broad"),
+        ("x" * 5000, "characters long"),
+    ],
+)
+def test_malformed_queries_are_clear_errors(engine: Engine, query: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        engine.search(SearchRequest(query=query))
+
+
+@pytest.mark.parametrize(("field", "value"), [("date_from", "2021-13-45"), ("limit", 0), ("page", 0), ("sort", "x")])
+def test_bad_filters_are_clear_errors(engine: Engine, field: str, value: object) -> None:
+    with pytest.raises(QueryError):
+        engine.search(SearchRequest(query="jakarta", **{field: value}))
+
+
+def test_a_lone_star_lists_everything_for_browsing_by_date(engine: Engine) -> None:
+    results = engine.search(SearchRequest(query="*", date_from="2019-09", date_to="2019-09", sort="newest"))
+    assert results.total > 0
+    assert all(h.published.startswith("2019-09") for h in results.hits)
