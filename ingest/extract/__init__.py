@@ -1,0 +1,23 @@
+"""Article extraction: HTML bytes to a clean :class:`ingest.article.Article`.
+
+Public surface::
+
+    extract_article(content, url=None, *, headers=None, fetched_at=None, source=None, profile=None)
+    continuation_urls(content, url, *, headers=None) -> list[str]
+    merge_pages(pages) -> Article
+    decode_html(content, headers=None) -> str
+    ExtractProfile(body_selector=None, drop_selectors=[], drop_phrases=[])
+
+Stages, one module each: ``decode`` (charset), ``tree`` (safe parse),
+``blocks`` (paragraph segmentation), ``container`` (where the article is),
+``body`` + ``boilerplate``/``boilerplate.json`` (clean paragraphs),
+``meta``/``jsonld``/``title``/``authors``/``published``/``dates``/``urls``/``section``
+(metadata), ``pages`` (multi-page articles), ``article`` (the pipeline).
+"""
+
+from ingest.extract.article import extract_article
+from ingest.extract.decode import decode_html
+from ingest.extract.pages import continuation_urls, merge_pages
+from ingest.extract.profile import ExtractProfile
+
+__all__ = ["ExtractProfile", "continuation_urls", "decode_html", "extract_article", "merge_pages"]

@@ -1,0 +1,93 @@
+"""HTML to :class:`ingest.article.Article`: the stages, in order.
+
+decode -> parse -> blocks -> metadata (JSON-LD, meta, page) -> body container
+-> paragraphs -> not-an-article checks. Each stage lives in its own module.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+
+from ingest.article import PARAGRAPH_SEPARATOR, Article
+from ingest.extract.authors import find_authors
+from ingest.extract.blocks import iter_blocks
+from ingest.extract.body import Body, extract_body
+from ingest.extract.decode import decode_html
+from ingest.extract.meta import read_meta
+from ingest.extract.profile import ExtractProfile
+from ingest.extract.published import find_published
+from ingest.extract.section import find_language, find_section
+from ingest.extract.title import find_title
+from ingest.extract.tree import parse_html
+from ingest.extract.urls import find_canonical
+from kliping.errors import NotAnArticle
+
+log = logging.getLogger(__name__)
+
+#: Less article text than this is a gallery, video or index page, not an article.
+MIN_BODY_CHARS = 300
+MIN_PARAGRAPHS = 2
+#: Galleries and index pages: most of the "body" is short lines.
+MIN_LONG_PARAGRAPH_SHARE = 0.3
+LONG_PARAGRAPH_CHARS = 120
+
+
+def extract_article(
+    content: bytes | str,
+    url: str | None = None,
+    *,
+    headers: Mapping[str, str] | None = None,
+    fetched_at: datetime | None = None,
+    source: str | None = None,
+    profile: ExtractProfile | None = None,
+) -> Article:
+    """Extract the article a page holds; raise NotAnArticle or ExtractError if none."""
+    text = decode_html(content, headers) if isinstance(content, bytes) else decode_html(content)
+    root = parse_html(text, url)
+    elements = list(root.iter())  # keeps lxml proxies (and so their ids) alive for every stage
+    blocks = list(iter_blocks(root))
+    meta = read_meta(root)
+    title = find_title(root, meta)
+    body = extract_body(elements, blocks, title=title, profile=profile)
+    _check_article(body, url)
+    start = _first_block_index(blocks, body)
+    return Article(
+        url=find_canonical(root, meta, url) or url or "",
+        title=title,
+        body=PARAGRAPH_SEPARATOR.join(body.paragraphs),
+        source=source,
+        published=find_published(root, meta, blocks, start, fetched_at),
+        authors=find_authors(root, meta, blocks),
+        section=find_section(root, meta),
+        editor=body.editor,
+        language=find_language(meta, body.paragraphs),
+        fetched_at=fetched_at.isoformat(timespec="seconds") if fetched_at else None,
+    )
+
+
+def _check_article(body: Body, url: str | None) -> None:
+    chars = sum(len(p) for p in body.paragraphs)
+    if chars < MIN_BODY_CHARS or len(body.paragraphs) < MIN_PARAGRAPHS:
+        raise NotAnArticle(
+            f"no article text: {len(body.paragraphs)} paragraphs, {chars} characters "
+            "(a section, tag, gallery, video or error page?)",
+            url=url,
+        )
+    long_chars = sum(len(p) for p in body.paragraphs if len(p) >= LONG_PARAGRAPH_CHARS)
+    if long_chars < MIN_LONG_PARAGRAPH_SHARE * chars:
+        raise NotAnArticle(
+            f"no article text: {len(body.paragraphs)} short lines and no prose (a gallery, list or index page?)",
+            url=url,
+        )
+
+
+def _first_block_index(blocks: list, body: Body) -> int:
+    if body.container is None:
+        return 0
+    members = {id(e) for e in body.container.iter()}
+    for index, block in enumerate(blocks):
+        if any(id(s.anchor) in members for s in block.segments):
+            return index
+    return 0

@@ -1,0 +1,155 @@
+"""The article body: container, then paragraphs, then boilerplate out.
+
+The container comes from the scorer (or a profile's selector); widgets inside
+it (captions, share bars, related lists) go only when they hold a small share
+of the article's prose, so markup that nests the article inside a share bar
+cannot delete the article.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import lxml.html
+
+from ingest.extract import boilerplate as bp
+from ingest.extract.blocks import Block, Segment
+from ingest.extract.container import best_container, block_weight
+from ingest.extract.profile import ExtractProfile
+from ingest.extract.tree import class_id, clean_space
+
+log = logging.getLogger(__name__)
+
+#: A widget inside the container is removed only if it holds less than this
+#: share of the container's prose score.
+WIDGET_MAX_SHARE = 0.25
+#: Above this share of link text a paragraph inside the body is a link list.
+MAX_BODY_LINK_DENSITY = 0.6
+#: A link paragraph after a "Baca juga" header continues its list if shorter than this.
+MAX_LIST_ITEM_CHARS = 200
+NEVER_BODY_TAGS = frozenset({"figcaption", "nav", "aside"})
+_READ_ALSO_TAIL = re.compile(r"\b(baca|lihat|simak)( juga| pula)?\s*[:\-]?\s*$", re.I)
+
+
+@dataclass
+class Body:
+    paragraphs: list[str] = field(default_factory=list)
+    editor: str | None = None
+    container: lxml.html.HtmlElement | None = None
+    score: float = 0.0
+
+
+def extract_body(
+    elements: list[lxml.html.HtmlElement],
+    blocks: list[Block],
+    *,
+    title: str = "",
+    profile: ExtractProfile | None = None,
+) -> Body:
+    """Paragraphs of the article among ``blocks`` (``elements`` = ``list(root.iter())``)."""
+    container, score = _container(elements, blocks, profile)
+    members = _members(container, blocks, score, profile)
+    paragraphs, editor = _paragraphs((b.within(members) for b in blocks), title, profile)
+    return Body(paragraphs, editor, container, score)
+
+
+def _container(
+    elements: list[lxml.html.HtmlElement], blocks: list[Block], profile: ExtractProfile | None
+) -> tuple[lxml.html.HtmlElement, float]:
+    if profile and profile.body_selector:
+        found = _select(elements[0], profile.body_selector)
+        if found:
+            return found[0], float(sum(max(block_weight(b), 0) for b in blocks))
+        log.info("profile body_selector %r matched nothing; using the scorer", profile.body_selector)
+    return best_container(elements, blocks)
+
+
+def _members(
+    container: lxml.html.HtmlElement, blocks: list[Block], score: float, profile: ExtractProfile | None
+) -> set[int]:
+    """Ids of the container's elements, minus small widgets inside it."""
+    prose = _prose_by_element(blocks)
+    dropped: set[int] = set()
+    for sel in profile.drop_selectors if profile else []:
+        dropped.update(id(e) for found in _select(container, sel) for e in found.iter())
+    for el in container.iterdescendants():
+        if id(el) in dropped or not isinstance(el.tag, str):
+            continue
+        if el.tag in NEVER_BODY_TAGS or bp.has_widget_hint(class_id(el)):
+            share = sum(prose.get(id(e), 0.0) for e in el.iter()) / max(score, 1.0)
+            if share < WIDGET_MAX_SHARE:
+                dropped.update(id(e) for e in el.iter())
+    return {id(e) for e in container.iter()} - dropped
+
+
+def _prose_by_element(blocks: list[Block]) -> dict[int, float]:
+    prose: dict[int, float] = {}
+    for block in blocks:
+        weight = max(block_weight(block), 0.0)
+        for seg in block.segments:
+            prose[id(seg.anchor)] = prose.get(id(seg.anchor), 0.0) + weight
+    return prose
+
+
+def _select(root: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlElement]:
+    try:
+        return list(root.cssselect(selector))
+    except Exception as exc:  # noqa: BLE001 - a bad selector in config must not stop a crawl
+        log.warning("profile selector %r unusable: %s", selector, exc)
+        return []
+
+
+def _paragraphs(blocks: Iterable[Block], title: str, profile: ExtractProfile | None) -> tuple[list[str], str | None]:
+    phrases = [p.lower() for p in profile.drop_phrases] if profile else []
+    out: list[str] = []
+    editor: str | None = None
+    in_list = False
+    for block in blocks:
+        text = bp.strip_inline(_text_without_read_also(block.segments))
+        if not text:
+            continue
+        if in_list and (block.link_density > 0.5 and len(text) < MAX_LIST_ITEM_CHARS):
+            continue
+        in_list = bp.is_list_header(text)
+        kind = bp.boilerplate_kind(text)
+        if in_list or kind or _is_title(text, title) or block.link_density > MAX_BODY_LINK_DENSITY:
+            if kind == "editor_initials":
+                editor = text.strip("()[] ")
+            continue
+        if any(text.lower().startswith(p) for p in phrases):
+            continue
+        out.append(text)
+    if out:
+        out[-1], initials = bp.split_trailing_initials(out[-1])
+        editor = initials or editor
+        out = [p for p in out if p]
+    return out, editor
+
+
+def _text_without_read_also(segments: list[Segment]) -> str:
+    """Block text with an inline "Baca juga: <link>" cut out."""
+    kept: list[str] = []
+    skipping = False
+    for seg in segments:
+        if seg.in_link and skipping:
+            continue
+        skipping = False
+        if not seg.in_link and _READ_ALSO_TAIL.search(seg.text) and _next_is_link(segments, seg):
+            kept.append(_READ_ALSO_TAIL.sub("", seg.text))
+            skipping = True
+            continue
+        kept.append(seg.text)
+    return clean_space("".join(kept))
+
+
+def _next_is_link(segments: list[Segment], seg: Segment) -> bool:
+    index = segments.index(seg)
+    rest = [s for s in segments[index + 1 :] if s.text.strip()]
+    return bool(rest) and rest[0].in_link
+
+
+def _is_title(text: str, title: str) -> bool:
+    return bool(title) and clean_space(text).lower() == clean_space(title).lower()

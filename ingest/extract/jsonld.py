@@ -1,0 +1,105 @@
+"""JSON-LD: the page's NewsArticle/Article object, wherever it hides.
+
+Objects may sit at the top level, in a list, or inside ``@graph``; some sites
+emit several ``<script type="application/ld+json">`` blocks, some emit broken
+JSON (raw newlines in strings, trailing commas). The first article-typed
+object wins; a broken block is skipped, never fatal.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import lxml.html
+
+log = logging.getLogger(__name__)
+
+ARTICLE_TYPES = frozenset(
+    {
+        "newsarticle",
+        "article",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "blogposting",
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+        "liveblogposting",
+        "webpage",
+    }
+)
+_PREFERRED = ("newsarticle", "reportagenewsarticle", "article", "blogposting")
+
+
+def find_article_object(root: lxml.html.HtmlElement) -> dict[str, Any]:
+    """The most article-like JSON-LD object on the page, or ``{}``."""
+    best: dict[str, Any] = {}
+    best_rank = len(_PREFERRED) + 1
+    for obj in _objects(root):
+        types = {t.lower() for t in _types(obj)}
+        if not types & ARTICLE_TYPES:
+            continue
+        rank = min((_PREFERRED.index(t) for t in types if t in _PREFERRED), default=len(_PREFERRED))
+        if rank < best_rank:
+            best, best_rank = obj, rank
+    return best
+
+
+def _objects(root: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+    for script in root.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
+        data = _loads(script.text or "")
+        stack: list[Any] = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                if "@graph" in item:
+                    stack.append(item["@graph"])
+                yield item
+
+
+def _loads(text: str) -> Any:
+    text = text.strip().removeprefix("<!--").removesuffix("-->").strip()
+    for attempt in (text, re.sub(r",\s*([}\]])", r"\1", re.sub(r"[\r\n\t]+", " ", text))):
+        try:
+            return json.loads(attempt)
+        except ValueError:
+            continue
+    log.debug("unparseable JSON-LD skipped")
+    return None
+
+
+def _types(obj: dict[str, Any]) -> list[str]:
+    kind = obj.get("@type") or []
+    return [kind] if isinstance(kind, str) else [k for k in kind if isinstance(k, str)]
+
+
+def text_of(value: Any) -> str | None:
+    """A plain string from a JSON-LD value that may be a string, dict or list."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, dict):
+        return text_of(value.get("name") or value.get("@id") or value.get("url"))
+    if isinstance(value, list) and value:
+        return text_of(value[0])
+    return None
+
+
+def persons(value: Any) -> list[str]:
+    """Names of the Person entries in an author/creator value (organisations skipped)."""
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            names.append(item)
+        elif isinstance(item, dict) and "organization" not in " ".join(_types(item)).lower():
+            name = text_of(item.get("name"))
+            if name:
+                names.append(name)
+    return names

@@ -1,0 +1,97 @@
+"""Text to an lxml tree, safely, and the few tree helpers every stage needs.
+
+libxml2 caps nesting depth itself (deeper elements are flattened), and every
+walk in this package is iterative, so a page nested 10,000 deep cannot blow
+the Python stack.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import lxml.etree as etree
+import lxml.html
+
+from kliping.errors import ExtractError
+
+log = logging.getLogger(__name__)
+
+#: Pages beyond this many characters are cut before parsing (an article page is
+#: rarely over 1 MB; a 10 MB page is a mistake, not a longer article).
+MAX_CHARS = 5_000_000
+
+#: Elements whose text is never article text.
+NEVER_TEXT = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "iframe",
+        "object",
+        "embed",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "button",
+        "select",
+        "option",
+        "input",
+        "textarea",
+        "canvas",
+        "audio",
+        "video",
+        "map",
+    ]
+)
+
+_WS = re.compile(r"\s+")
+_PARSER = lxml.html.HTMLParser(remove_comments=False, remove_pis=True, recover=True, huge_tree=False)
+
+
+def parse_html(text: str, url: str | None = None) -> lxml.html.HtmlElement:
+    """Parse decoded HTML; raise ExtractError when there is no document at all."""
+    if len(text) > MAX_CHARS:
+        log.warning("page of %d chars cut to %d", len(text), MAX_CHARS)
+        text = text[:MAX_CHARS]
+    if not text.strip():
+        raise ExtractError("empty page", url=url)
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    try:
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError) as exc:
+        raise ExtractError(f"unparseable HTML: {exc}", url=url) from exc
+    if root is None:
+        raise ExtractError("unparseable HTML", url=url)
+    return root
+
+
+def clean_space(text: str | None) -> str:
+    """Runs of white space (also &nbsp; and zero-width spaces) become one space."""
+    if not text:
+        return ""
+    return _WS.sub(" ", text.replace("\u200b", "").replace("\ufeff", "")).strip()
+
+
+def element_text(el: lxml.html.HtmlElement) -> str:
+    """Visible text of an element, scripts and styles skipped, spaces collapsed."""
+    parts: list[str] = []
+    for node in el.iter():
+        if not isinstance(node.tag, str) or node.tag in NEVER_TEXT:
+            if node is not el and node.tail:
+                parts.append(node.tail)
+            continue
+        if node.text:
+            parts.append(node.text)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+    return clean_space(" ".join(parts))
+
+
+def class_id(el: lxml.html.HtmlElement) -> str:
+    """The element's class and id, lower-cased, for generic name heuristics."""
+    return f"{el.get('class') or ''} {el.get('id') or ''}".lower()
