@@ -7,6 +7,8 @@ the surfaces' business.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -17,6 +19,7 @@ from index.archive import Archive
 from index.dates import parse_bound
 from index.store import SearchIndex
 from kliping.errors import QueryError
+from search.datefilter import DateFilterCache
 from search.query import check_expansion, did_you_mean, parse_query
 from search.snippets import Snippet, clean_text, make_highlighter
 
@@ -80,39 +83,74 @@ class SearchResults:
 
 
 class Engine:
-    """Searches a Whoosh index, with snippets cut from the archive."""
+    """Searches a Whoosh index, with snippets cut from the archive.
 
-    def __init__(self, index: SearchIndex, archive: Archive) -> None:
+    One engine serves many searches: it keeps a searcher open and refreshes
+    it (at most every ``refresh_every`` seconds) when the index has changed,
+    so a long-running API sees new articles without a restart.
+    """
+
+    def __init__(self, index: SearchIndex, archive: Archive, *, refresh_every: float = 1.0) -> None:
         self.index = index
         self.archive = archive
-        self._ix = None
+        self.refresh_every = refresh_every
+        self._searcher = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+        self._dates = DateFilterCache()
 
-    def _open(self):  # type: ignore[no-untyped-def]
-        if not self.index.exists():
-            raise QueryError("the index is empty; run `kliping crawl` or `kliping import` first")
-        if self._ix is None:
-            self._ix = self.index.open()
-        return self._ix
+    def searcher(self):  # type: ignore[no-untyped-def]
+        """The current searcher, reopened when the index has moved on."""
+        if self._searcher is None:
+            if not self.index.exists():
+                raise QueryError("the index is empty; run `kliping crawl` or `kliping import` first")
+            self._searcher = self.index.open().searcher()
+            self._checked = time.monotonic()
+        elif time.monotonic() - self._checked >= self.refresh_every:
+            self._checked = time.monotonic()
+            if not self._searcher.up_to_date():
+                self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
 
     def search(self, request: SearchRequest) -> SearchResults:
         _validate(request)
-        ix = self._open()
-        with ix.searcher() as searcher:
-            if request.like:
-                parsed = self._like_query(searcher, request.like)
-            else:
-                parsed = parse_query(request.query, ix.schema)
-                check_expansion(parsed, searcher.reader(), query_text=request.query)
-            results = searcher.search_page(parsed, request.page, pagelen=request.limit,
-                                           filter=_filter(request), **_sorting(request))
-            hits = self._hits(results)
-            facets = _facets(searcher, parsed, _filter(request)) if request.facets else None
-            total = results.total
-            suggestion = None
-            if total < FEW_HITS and not request.like:
-                suggestion = did_you_mean(searcher, parsed, request.query)
-        return SearchResults(total=total, hits=hits, page=request.page, size=request.limit,
+        with self._lock:
+            searcher = self.searcher()
+            return self._search(searcher, request)
+
+    def _search(self, searcher, request: SearchRequest) -> SearchResults:  # type: ignore[no-untyped-def]
+        if request.like:
+            parsed = self._like_query(searcher, request.like)
+        else:
+            parsed = parse_query(request.query, searcher.schema)
+            check_expansion(parsed, searcher.reader(), query_text=request.query)
+        allowed = self._filter(searcher, request)
+        results = searcher.search_page(parsed, request.page, pagelen=request.limit, filter=allowed,
+                                       **_sorting(request))
+        hits = self._hits(results)
+        facets = _facets(searcher, parsed, allowed) if request.facets else None
+        suggestion = None
+        if results.total < FEW_HITS and not request.like:
+            suggestion = did_you_mean(searcher, parsed, request.query)
+        return SearchResults(total=results.total, hits=hits, page=request.page, size=request.limit,
                              facets=facets, suggestion=suggestion)
+
+    def _filter(self, searcher, request: SearchRequest) -> set[int] | wq.Query | None:  # type: ignore[no-untyped-def]
+        """The filter as a set of document numbers (dates) or a query (the rest)."""
+        start, end = _date_bounds(request)
+        others = _field_filter(request)
+        if start is None and end is None:
+            return others
+        allowed = self._dates.between(searcher.reader(), start, end)
+        if others is not None:
+            allowed &= set(searcher.docs_for_query(others))
+        return allowed
 
     def _hits(self, results) -> list[Hit]:  # type: ignore[no-untyped-def]
         stored = [(hit, hit.fields()) for hit in results]
@@ -149,17 +187,19 @@ def _validate(request: SearchRequest) -> None:
         raise QueryError(f"sort must be relevance, newest or oldest, not {request.sort!r}")
 
 
-def _filter(request: SearchRequest) -> wq.Query | None:
-    parts: list[wq.Query] = []
+def _date_bounds(request: SearchRequest) -> tuple[Any, Any]:
     try:
         start = parse_bound(request.date_from, end=False) if request.date_from else None
         end = parse_bound(request.date_to, end=True) if request.date_to else None
     except ValueError as exc:
         raise QueryError(f"bad date filter: {exc}") from None
     if start and end and start > end:
-        raise QueryError(f"the date range is empty: --from {request.date_from} is after --to {request.date_to}")
-    if start or end:
-        parts.append(wq.DateRange("published", start, end))
+        raise QueryError(f"the date range is empty: from {request.date_from} is after to {request.date_to}")
+    return start, end
+
+
+def _field_filter(request: SearchRequest) -> wq.Query | None:
+    parts: list[wq.Query] = []
     if request.sources:
         parts.append(wq.Or([wq.Term("source", s) for s in request.sources]))
     if request.author:
@@ -175,7 +215,7 @@ def _sorting(request: SearchRequest) -> dict[str, Any]:
     return {"sortedby": "published", "reverse": request.sort == "newest"}
 
 
-def _facets(searcher, parsed: wq.Query, flt: wq.Query | None) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
+def _facets(searcher, parsed: wq.Query, flt: set[int] | wq.Query | None) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
     facets = sorting.Facets()
     facets.add_field("source", maptype=sorting.Count)
     facets.add_field("month", maptype=sorting.Count)
@@ -183,6 +223,7 @@ def _facets(searcher, parsed: wq.Query, flt: wq.Query | None) -> dict[str, dict[
     out: dict[str, dict[str, int]] = {}
     for name in ("source", "month"):
         groups = results.groups(name)
-        ordered = sorted(groups.items(), key=lambda kv: (-kv[1], kv[0])) if name == "source" else sorted(groups.items())
+        by_count = name == "source"  # sources by how many hits, months in calendar order
+        ordered = sorted(groups.items(), key=lambda kv: (-kv[1], kv[0]) if by_count else (0, kv[0]))
         out[name] = {str(k): int(v) for k, v in ordered if k}
     return out

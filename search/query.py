@@ -100,9 +100,7 @@ def check_expansion(parsed: wq.Query, reader: IndexReader, *, query_text: str = 
                     f"the wildcard {text!r} is too broad; give at least two letters before *, e.g. 'korup*'",
                     query=query_text,
                 )
-            count = 0
-            for _ in sub._btexts(reader):
-                count += 1
+            for count, _ in enumerate(sub._btexts(reader), start=1):
                 if count > MAX_EXPANSION:
                     raise QueryError(
                         f"{text!r} matches more than {MAX_EXPANSION} different words; make it more specific",

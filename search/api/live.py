@@ -1,0 +1,132 @@
+"""The API's view of the archive and index, reopened when the crawler commits.
+
+Every commit of ``SearchIndex.catch_up`` (crawler, daemon, ``kliping import``)
+rewrites the watermark file in the index directory, and ``kliping reindex``
+swaps in a whole new directory. At most once a second (per request, never in
+the background) the API looks at that file and at Whoosh's latest generation;
+when either moved it opens a fresh engine, so new articles are searchable
+without a restart and a search never sees a half-built index.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from index.archive import Archive
+from index.store import WATERMARK_FILE, SearchIndex
+from kliping.app import archive_path, open_archive, open_index
+from kliping.config import Config
+from search.api.errors import ApiError
+from search.engine import Engine
+
+log = logging.getLogger(__name__)
+
+#: Seconds between two looks at the index directory.
+CHECK_EVERY = 1.0
+_TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What was on disk when the engine was (re)opened."""
+
+    marker: tuple[int, int, int] | None
+    generation: int
+    documents: int
+    watermark: int
+
+
+class LiveIndex:
+    """Hands out an :class:`Engine` that is never more than a second behind the index."""
+
+    def __init__(self, config: Config, *, check_every: float = CHECK_EVERY) -> None:
+        self.config = config
+        self.check_every = check_every
+        self.index: SearchIndex = open_index(config)
+        self._archive: Archive | None = None
+        self._engine: Engine | None = None
+        self._snapshot: Snapshot | None = None
+        self._checked = float("-inf")
+        self._lock = threading.Lock()
+
+    # -- public -------------------------------------------------------------
+
+    def engine(self) -> Engine:
+        """The current engine; 503 ``unavailable`` when there is nothing to search yet."""
+        self.refresh()
+        if self._engine is None:
+            raise ApiError(503, "unavailable", "the index is empty; run `kliping crawl` or `kliping import` first",
+                           headers={"Retry-After": "60"})
+        return self._engine
+
+    def archive(self) -> Archive:
+        """The archive, read-only; 503 when it does not exist yet."""
+        if self._archive is None:
+            if not archive_path(self.config).exists():
+                raise ApiError(503, "unavailable", "there is no archive yet; run `kliping crawl` or "
+                               "`kliping import` first", headers={"Retry-After": "60"})
+            self._archive = open_archive(self.config, readonly=True)
+        return self._archive
+
+    def health(self) -> dict[str, Any]:
+        """Liveness and counts, from the last refresh (cheap: no index scan)."""
+        self.refresh()
+        snap = self._snapshot
+        articles = self.archive().count() if archive_path(self.config).exists() else 0
+        return {
+            "status": "ok" if snap and snap.documents else "empty",
+            "archive": {"articles": articles},
+            "index": {
+                "documents": snap.documents if snap else 0,
+                "watermark": snap.watermark if snap else 0,
+                "generation": snap.generation if snap else -1,
+            },
+        }
+
+    def refresh(self, *, force: bool = False) -> None:
+        """Reopen the engine if the index moved since the last look (at most once per ``check_every``)."""
+        now = time.monotonic()
+        if not force and now - self._checked < self.check_every:
+            return
+        with self._lock:
+            if not force and now - self._checked < self.check_every:
+                return
+            self._checked = now
+            marker = self._marker()
+            if self._snapshot is not None and marker == self._snapshot.marker and self._engine is not None:
+                return
+            self._reopen(marker)
+
+    # -- internals ----------------------------------------------------------
+
+    def _marker(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self.index.path / WATERMARK_FILE)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, self._generation())
+
+    def _generation(self) -> int:
+        """Whoosh's latest generation, from the ``_MAIN_<n>.toc`` file names."""
+        try:
+            names = os.listdir(self.index.path)
+        except OSError:  # not there, or mid-swap
+            return -1
+        return max((int(m.group(1)) for m in map(_TOC.match, names) if m), default=-1)
+
+    def _reopen(self, marker: tuple[int, int, int] | None) -> None:
+        if not self.index.exists() or not archive_path(self.config).exists():
+            self._engine, self._snapshot = None, Snapshot(marker, -1, 0, 0)
+            return
+        ix = self.index.open()
+        documents = ix.doc_count()
+        snapshot = Snapshot(marker, ix.latest_generation(), documents, self.index.watermark())
+        self._engine, self._snapshot = Engine(self.index, self.archive()), snapshot
+        log.info("index opened: generation %s, %s documents, watermark %s",
+                 snapshot.generation, documents, snapshot.watermark)

@@ -1,0 +1,94 @@
+"""The shapes the API answers with, for the OpenAPI schema (and the fuzzer that checks it).
+
+Handlers return the engine's own dicts (``SearchResults.to_dict()``, the same
+JSON as ``kliping search --json``); these models document them, and the
+schemathesis tests prove the two agree.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable machine-readable code, e.g. query, bad_parameter, not_found.")
+    message: str = Field(description="What went wrong and how to fix it.")
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class SearchHit(BaseModel):
+    id: str
+    url: str
+    title: str
+    source: str
+    published: str | None = Field(description="ISO 8601 as published; a bare date when no time was given.")
+    author: str | None
+    score: float
+    snippet: str = Field(description="HTML: the article text escaped, matched words in <mark>.")
+
+
+class SearchResponse(BaseModel):
+    total: int = Field(description="How many articles match (all pages).")
+    page: int
+    size: int
+    hits: list[SearchHit]
+    facets: dict[str, dict[str, int]] | None = Field(
+        None, description="Hit counts by source and by month (YYYY-MM), when facets=true.")
+    did_you_mean: str | None = Field(None, description="A spelling suggestion when few articles match.")
+
+
+class ArticleResponse(BaseModel):
+    id: str
+    url: str
+    title: str
+    body: str = Field(description="Plain text; paragraphs separated by a blank line.")
+    source: str | None
+    published: str | None
+    author: str | None
+    authors: list[str]
+    section: str | None
+    editor: str | None
+    language: str | None
+    fetched_at: str | None
+
+
+class LastRun(BaseModel):
+    started_at: str | None
+    finished_at: str | None
+    found: int
+    new: int
+    updated: int
+    unchanged: int
+    failed: int
+    last_error: str | None
+
+
+class SourceStatus(BaseModel):
+    name: str
+    configured: bool = Field(description="Listed in config.yaml (false: only found in the archive).")
+    archived: int
+    indexed: int
+    last_run: LastRun | None
+
+
+class SourcesResponse(BaseModel):
+    sources: list[SourceStatus]
+
+
+class Counts(BaseModel):
+    articles: int
+
+
+class IndexCounts(BaseModel):
+    documents: int
+    watermark: int = Field(description="Archive change number the index has caught up to.")
+    generation: int = Field(description="Whoosh commit generation; -1 before the first commit.")
+
+
+class HealthResponse(BaseModel):
+    status: str = Field(description="ok, or empty when nothing is indexed yet.")
+    archive: Counts
+    index: IndexCounts
