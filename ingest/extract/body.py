@@ -18,6 +18,7 @@ import lxml.html
 from ingest.extract import boilerplate as bp
 from ingest.extract.blocks import Block, Segment
 from ingest.extract.container import best_container, block_weight
+from ingest.extract.dates import PRINTED_DATE
 from ingest.extract.profile import ExtractProfile
 from ingest.extract.tree import class_id, clean_space
 
@@ -31,6 +32,9 @@ MAX_BODY_LINK_DENSITY = 0.6
 #: A link paragraph after a "Baca juga" header continues its list if shorter than this.
 MAX_LIST_ITEM_CHARS = 200
 NEVER_BODY_TAGS = frozenset({"figcaption", "nav", "aside"})
+#: A short line that is a printed date plus at most this many other characters is a dateline, not prose.
+MAX_DATE_LINE_EXTRA_CHARS = 20
+MAX_DATE_LINE_CHARS = 90
 _READ_ALSO_TAIL = re.compile(r"\b(baca|lihat|simak)( juga| pula)?\s*[:\-]?\s*$", re.I)
 
 
@@ -115,7 +119,13 @@ def _paragraphs(blocks: Iterable[Block], title: str, profile: ExtractProfile | N
             continue
         in_list = bp.is_list_header(text)
         kind = bp.boilerplate_kind(text)
-        if in_list or kind or _is_title(text, title) or block.link_density > MAX_BODY_LINK_DENSITY:
+        if (
+            in_list
+            or kind
+            or _is_title(text, title)
+            or _is_date_line(text)
+            or block.link_density > MAX_BODY_LINK_DENSITY
+        ):
             if kind == "editor_initials":
                 editor = text.strip("()[] ")
             continue
@@ -153,3 +163,11 @@ def _next_is_link(segments: list[Segment], seg: Segment) -> bool:
 
 def _is_title(text: str, title: str) -> bool:
     return bool(title) and clean_space(text).lower() == clean_space(title).lower()
+
+
+def _is_date_line(text: str) -> bool:
+    """ "Selasa, 23 Februari 2016 15:06 WIB | 998 Views": the page's date line, not prose."""
+    if len(text) > MAX_DATE_LINE_CHARS:
+        return False
+    match = PRINTED_DATE.search(text)
+    return bool(match) and len(text) - len(match.group(0)) <= MAX_DATE_LINE_EXTRA_CHARS
