@@ -4,8 +4,17 @@ The prefix table follows the confix-stripping rules of Nazief & Adriani as
 extended by Asian (2007, "CS"/"ECS") and Sastrawi, written as one row per
 allomorph: a regex for the prefixed form and the roots it may stand for
 (``men+V`` hides a lost ``t`` or ``n``: ``menulis -> tulis``, ``menanti -> nanti``).
-Rows yield every recoding; the stemmer, not this table, chooses between them
-using the dictionary and the costs in :mod:`index.analysis.stemmer`.
+Rows yield every recoding, numbered (the first is the commoner reading:
+``berada`` is ``ber+ada`` before ``be+rada``); the stemmer, not this table,
+chooses between them using the dictionary and the costs in
+:mod:`index.analysis.stemmer`. ``menge-``/``penge-`` are marked rare: they
+only stand before one-syllable roots (``mengebom``), and read freely they
+turn ``pengeringan`` into ``ringan``.
+
+``se-`` is deliberately absent. It forms adverbs, conjunctions and numerals
+(``secara``, ``selama``, ``setelah``, ``sebagai``, ``sebulan``) whose bare root
+is a different content word (``cara``, ``lama``, ``telah``); stripping it would
+make a search for ``cara`` match every ``secara``.
 
 Suffixes come in three layers, outermost first (Indonesian order):
 particles ``-lah -kah -tah -pun``, possessives ``-ku -mu -nya``, then the
@@ -27,7 +36,6 @@ C = "bcdfghjklmnpqrstvwxyz"
 PREFIX_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("di", r"di(.+)", ("{}",)),
     ("ke", r"ke(.+)", ("{}",)),
-    ("se", r"se(.+)", ("{}",)),
     ("ku", r"ku(.+)", ("{}",)),
     ("kau", r"kau(.+)", ("{}",)),
     ("ber", rf"ber([{V}].*)", ("{}", "r{}")),
@@ -47,7 +55,7 @@ PREFIX_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("me", rf"men([{V}].*)", ("n{}", "t{}")),
     ("me", r"meng([ghqk].*)", ("{}",)),
     ("me", rf"meng([{V}].*)", ("{}", "k{}", "ng{}")),
-    ("me", r"menge(.+)", ("{}",)),  # monosyllabic roots: mengecat, mengebom
+    ("me", r"menge(.+)", ("{}",)),  # monosyllabic roots only: mengecat, mengebom
     ("me", rf"meny([{V}].*)", ("s{}", "ny{}")),
     ("me", r"mentr(.+)", ("tr{}",)),  # mentransfer
     ("pe", rf"pe([wy][{V}].*)", ("{}",)),
@@ -69,9 +77,14 @@ PREFIX_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 #: Rows grouped by the two letters every pattern starts with, so a word only meets
 #: the rules that can match it.
-_RULES_BY_HEAD: dict[str, list[tuple[str, re.Pattern[str], tuple[str, ...]]]] = {}
+#: Rows that only fit one-syllable roots; their readings rank this far behind.
+RARE_PATTERNS = frozenset({r"menge(.+)", r"penge(.+)"})
+RARE_RANK = 6
+
+_RULES_BY_HEAD: dict[str, list[tuple[str, re.Pattern[str], tuple[str, ...], int]]] = {}
 for _prefix, _pattern, _recodings in PREFIX_ROWS:
-    _RULES_BY_HEAD.setdefault(_pattern[:2], []).append((_prefix, re.compile(_pattern + r"\Z"), _recodings))
+    _row = (_prefix, re.compile(_pattern + r"\Z"), _recodings, RARE_RANK * (_pattern in RARE_PATTERNS))
+    _RULES_BY_HEAD.setdefault(_pattern[:2], []).append(_row)
 
 PARTICLES = ("lah", "kah", "tah", "pun")
 POSSESSIVES = ("nya", "ku", "mu")
@@ -82,34 +95,34 @@ DERIVATIONAL = ("kan", "an", "i")
 _MIN_REST = 2
 
 
-def prefix_strips(word: str) -> Iterator[tuple[str, str]]:
-    """Every (prefix, rest) that one prefix rule allows for ``word``."""
-    for prefix, rule, recodings in _RULES_BY_HEAD.get(word[:2], ()):
+def prefix_strips(word: str) -> Iterator[tuple[str, str, int]]:
+    """Every (prefix, rest, rank) one prefix rule allows for ``word``; rank 0 is the usual reading."""
+    for prefix, rule, recodings, rare in _RULES_BY_HEAD.get(word[:2], ()):
         match = rule.match(word)
         if match is None:
             continue
         rest = match.group(1)
         if len(rest) < _MIN_REST:
             continue
-        for recoding in recodings:
-            yield prefix, recoding.format(rest)
+        for rank, recoding in enumerate(recodings, start=rare):
+            yield prefix, recoding.format(rest), rank
 
 
-def suffix_strips(word: str) -> Iterator[tuple[str, str, bool]]:
-    """Every (base, derivational suffix, inflection removed) for ``word``.
+def suffix_strips(word: str) -> Iterator[tuple[str, str, str]]:
+    """Every (base, derivational suffix, outermost inflection removed) for ``word``.
 
     The unstripped word comes first. Inflectional layers are optional, so
     ``bagaimanakah`` yields both ``bagaimana`` and ``bagaimanakah``.
     """
-    inflected = [(word, False)]
+    inflected = [(word, "")]
     for particle in PARTICLES:
         if word.endswith(particle) and len(word) > len(particle) + 2:
-            inflected.append((word[: -len(particle)], True))
+            inflected.append((word[: -len(particle)], particle))
             break
-    for base, _ in list(inflected):
+    for base, outer in list(inflected):
         for possessive in POSSESSIVES:
             if base.endswith(possessive) and len(base) > len(possessive) + 2:
-                inflected.append((base[: -len(possessive)], True))
+                inflected.append((base[: -len(possessive)], outer or possessive))
                 break
     for base, flexed in inflected:
         yield base, "", flexed

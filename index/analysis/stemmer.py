@@ -14,8 +14,10 @@ a dictionary root is scored by :func:`analysis_cost`, and the cheapest wins
   cheaper than its two parts, and a forbidden one (``di-an``, ``pe-kan``,
   ``ke-i``; Asian 2007) is dear;
 - a bare root with ``-kan``/``-i`` (an imperative) costs a little more than
-  with ``-an`` (a noun), and ``ber+vowel`` (which could also be ``be+r...``)
-  costs more than a plain prefix;
+  with ``-an`` (a noun); a prefix reading costs a little more for each rank
+  it stands behind the usual one (``be+rada`` behind ``ber+ada``);
+- ``ke-`` needs a suffix: alone it makes ordinals (``kedua`` is not ``dua``);
+- particles cost more than a prefix reading of the same letters (``menikah``);
 - a remainder that is two roots written together (``tanda|tangan``,
   ``tanggung|jawab``) is accepted as a compound root, but only when nothing
   simpler fits.
@@ -47,19 +49,23 @@ CONFIXES = _pairs(
 FORBIDDEN_CONFIXES = _pairs("ber-i di-an ke-i ke-kan me-an se-i se-kan ter-an pe-kan pe-i")
 
 AFFIX_COST = 1.0
-INFLECTION_COST = 0.2
+#: Each rank of a prefix reading behind the usual one (``be+rada`` behind ``ber+ada``).
+RANK_COST = 0.1
+#: Inflectional layers: ``-nya`` is everywhere in news; ``-ku``/``-mu`` and the
+#: particles are rarer than a prefix reading that explains the same letters
+#: (``menikah`` is ``men+nikah``, not ``meni+kah``).
+INFLECTION_COSTS = {"": 0.0, "nya": 0.2, "ku": 0.6, "mu": 0.6, "lah": 0.8, "kah": 1.1, "tah": 1.1, "pun": 0.8}
 CONFIX_BONUS = -0.6
 FORBIDDEN_COST = 3.0
 IMPERATIVE_COST = 0.5
-AMBIGUOUS_R_COST = 0.6
 COMPOUND_COST = 1.5
-VOWELS = frozenset("aiueo")
 
 
-def analysis_cost(prefixes: tuple[str, ...], suffix: str, inflected: bool, ambiguous: int) -> float:
+def analysis_cost(prefixes: tuple[str, ...], suffix: str, inflection: float, rank: int) -> float:
     """What one reading of a word costs; the stemmer keeps the cheapest."""
-    cost = AFFIX_COST * (len(prefixes) + bool(suffix)) + INFLECTION_COST * inflected
-    cost += AMBIGUOUS_R_COST * ambiguous
+    cost = AFFIX_COST * (len(prefixes) + bool(suffix)) + inflection + RANK_COST * rank
+    if prefixes and prefixes[0] == "ke" and not suffix:
+        cost += FORBIDDEN_COST  # ke- alone makes ordinals (kedua) and typos (kelangit), not derivations
     if suffix:
         if not prefixes:
             cost += 0.0 if suffix == "an" else IMPERATIVE_COST
@@ -72,21 +78,20 @@ def analysis_cost(prefixes: tuple[str, ...], suffix: str, inflected: bool, ambig
 
 def _is_compound(form: str, dictionary: frozenset[str]) -> bool:
     """True when ``form`` is two roots written as one (``tandatangan``)."""
-    return any(form[:cut] in dictionary and form[cut:] in dictionary for cut in range(4, len(form) - 3))
+    cuts = range(MIN_ROOT_LENGTH, len(form) - MIN_ROOT_LENGTH + 1)
+    return any(form[:cut] in dictionary and form[cut:] in dictionary for cut in cuts)
 
 
 def _prefix_readings(base: str) -> list[tuple[str, tuple[str, ...], int]]:
-    """Every (remainder, prefixes, ambiguous r-drops) reachable by up to three prefix cuts."""
+    """Every (remainder, prefixes, summed rank) reachable by up to three prefix cuts."""
     readings = [(base, (), 0)]
     frontier = readings
     for _ in range(MAX_PREFIXES):
         deeper = []
-        for form, prefixes, ambiguous in frontier:
-            for prefix, rest in prefix_strips(form):
-                if prefix in prefixes:
-                    continue
-                r_drop = prefix in ("ber", "ter", "per") and rest[0] in VOWELS and rest == form[len(prefix) :]
-                deeper.append((rest, (*prefixes, prefix), ambiguous + r_drop))
+        for form, prefixes, ranks in frontier:
+            for prefix, rest, rank in prefix_strips(form):
+                if prefix not in prefixes:
+                    deeper.append((rest, (*prefixes, prefix), ranks + rank))
         readings.extend(deeper)
         frontier = deeper
     return readings
@@ -98,11 +103,11 @@ def best_root(word: str) -> str:
     if word in dictionary or len(word) <= MIN_ROOT_LENGTH or is_protected_name(word):
         return word
     best: tuple[float, int, str] | None = None
-    for base, suffix, inflected in suffix_strips(word):
-        for form, prefixes, ambiguous in _prefix_readings(base):
-            if len(form) < MIN_ROOT_LENGTH or (form == word):
+    for base, suffix, inflection in suffix_strips(word):
+        for form, prefixes, rank in _prefix_readings(base):
+            if len(form) < MIN_ROOT_LENGTH or form == word:
                 continue
-            cost = analysis_cost(prefixes, suffix, inflected, ambiguous)
+            cost = analysis_cost(prefixes, suffix, INFLECTION_COSTS[inflection], rank)
             if form not in dictionary:
                 if not _is_compound(form, dictionary):
                     continue
