@@ -1,11 +1,13 @@
-"""The API's view of the archive and index, reopened when the crawler commits.
+"""The API's view of the archive and index, kept current while the crawler commits.
 
-Every commit of ``SearchIndex.catch_up`` (crawler, daemon, ``kliping import``)
-rewrites the watermark file in the index directory, and ``kliping reindex``
-swaps in a whole new directory. At most once a second (per request, never in
-the background) the API looks at that file and at Whoosh's latest generation;
-when either moved it opens a fresh engine, so new articles are searchable
-without a restart and a search never sees a half-built index.
+The :class:`~search.engine.Engine` keeps one Whoosh searcher and refreshes it
+(at most once a second) when the index has a newer generation, so new articles
+are searchable without a restart; ``kliping reindex`` swaps in a whole new
+directory, which the refresh also picks up. This module opens the engine once
+there is something to search, and keeps cheap counts for ``/health``: at most
+once a second it looks at the watermark file (rewritten on every
+``SearchIndex.catch_up`` commit) and Whoosh's latest generation, and recounts
+only when either moved.
 """
 
 from __future__ import annotations
@@ -36,14 +38,14 @@ _TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
 class Snapshot:
     """What was on disk when the engine was (re)opened."""
 
-    marker: tuple[int, int, int] | None
+    marker: tuple[int, int, int]
     generation: int
     documents: int
     watermark: int
 
 
 class LiveIndex:
-    """Hands out an :class:`Engine` that is never more than a second behind the index."""
+    """Hands out the one :class:`Engine`, and counts for ``/health`` at most a second old."""
 
     def __init__(self, config: Config, *, check_every: float = CHECK_EVERY) -> None:
         self.config = config
@@ -90,7 +92,7 @@ class LiveIndex:
         }
 
     def refresh(self, *, force: bool = False) -> None:
-        """Reopen the engine if the index moved since the last look (at most once per ``check_every``)."""
+        """Recount if the index moved since the last look (at most once per ``check_every``)."""
         now = time.monotonic()
         if not force and now - self._checked < self.check_every:
             return
@@ -101,15 +103,16 @@ class LiveIndex:
             marker = self._marker()
             if self._snapshot is not None and marker == self._snapshot.marker and self._engine is not None:
                 return
-            self._reopen(marker)
+            self._recount(marker)
 
     # -- internals ----------------------------------------------------------
 
-    def _marker(self) -> tuple[int, int, int] | None:
+    def _marker(self) -> tuple[int, int, int]:
+        """What changes on every commit: the watermark file's identity and time, and the generation."""
         try:
             st = os.stat(self.index.path / WATERMARK_FILE)
         except OSError:
-            return None
+            return (0, 0, self._generation())
         return (st.st_ino, st.st_mtime_ns, self._generation())
 
     def _generation(self) -> int:
@@ -120,13 +123,13 @@ class LiveIndex:
             return -1
         return max((int(m.group(1)) for m in map(_TOC.match, names) if m), default=-1)
 
-    def _reopen(self, marker: tuple[int, int, int] | None) -> None:
+    def _recount(self, marker: tuple[int, int, int]) -> None:
         if not self.index.exists() or not archive_path(self.config).exists():
-            self._engine, self._snapshot = None, Snapshot(marker, -1, 0, 0)
+            self._snapshot = Snapshot(marker, -1, 0, 0)
             return
         ix = self.index.open()
-        documents = ix.doc_count()
-        snapshot = Snapshot(marker, ix.latest_generation(), documents, self.index.watermark())
-        self._engine, self._snapshot = Engine(self.index, self.archive()), snapshot
-        log.info("index opened: generation %s, %s documents, watermark %s",
-                 snapshot.generation, documents, snapshot.watermark)
+        self._snapshot = Snapshot(marker, ix.latest_generation(), ix.doc_count(), self.index.watermark())
+        if self._engine is None:
+            self._engine = Engine(self.index, self.archive())
+        log.info("index at generation %s: %s documents, watermark %s",
+                 self._snapshot.generation, self._snapshot.documents, self._snapshot.watermark)

@@ -1,0 +1,113 @@
+"""Building the API from a :class:`~kliping.config.Config`: one factory, no globals.
+
+``create_app(config)`` is what tests and ``kliping serve`` use;
+``create_app_from_env`` is the zero-argument factory uvicorn calls in each
+worker process (it reads ``KLIPING_CONFIG``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import Any
+
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+from fastapi.security import HTTPBearer
+from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kliping import __version__
+from kliping.config import Config, load_config
+from search.api.errors import install_error_handlers
+from search.api.guards import BearerAuth, RateLimiter, resolve_token
+from search.api.live import CHECK_EVERY, LiveIndex
+from search.api.routes import Services, data_router, health_router
+
+log = logging.getLogger(__name__)
+
+#: Seconds a search may run before the client gets 503 timeout.
+SEARCH_TIMEOUT = 5.0
+#: Searches running at once; the rest wait (inside their deadline). Whoosh is CPU-bound Python.
+SEARCH_WORKERS = 4
+#: The search page may load only its own files; snippets are the only HTML it inserts.
+PAGE_CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+DESCRIPTION = """Read-only search over the kliping archive of Indonesian news.
+
+Errors are always `{"error": {"code": ..., "message": ...}}`. When a token is
+configured (`api.token` or `KLIPING_API_TOKEN`) every endpoint but `/health`
+needs `Authorization: Bearer <token>`; the page at `/` and these docs are
+public (they hold no articles)."""
+
+
+def create_app(config: Config, *, search_timeout: float = SEARCH_TIMEOUT, search_workers: int = SEARCH_WORKERS,
+               check_every: float = CHECK_EVERY) -> FastAPI:
+    """The whole API for one config."""
+    pool = ThreadPoolExecutor(max_workers=search_workers, thread_name_prefix="kliping-search")
+    services = Services(live=LiveIndex(config, check_every=check_every), pool=pool, timeout=search_timeout)
+    auth = BearerAuth(resolve_token(config.api.token))
+    guards: list[Any] = [Depends(RateLimiter(config.api.rate_limit)), Depends(auth)]
+    if auth.enabled:  # declares the scheme in OpenAPI, so /docs offers an "Authorize" button
+        guards.append(Depends(HTTPBearer(auto_error=False, description="api.token or KLIPING_API_TOKEN")))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(title="kliping", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    install_error_handlers(app)
+    app.include_router(data_router(services, guards))
+    app.include_router(health_router(services))
+    _add_page(app)
+    if config.api.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(config.api.cors_origins), allow_methods=["GET"],
+                           allow_headers=["Authorization"], max_age=600)
+    app.add_middleware(SecurityHeaders)
+    log.info("API ready: token %s, rate limit %s/min, search timeout %gs",
+             "required" if auth.enabled else "off", config.api.rate_limit, search_timeout)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The factory ``kliping serve`` hands uvicorn (``KLIPING_CONFIG`` names the config file)."""
+    return create_app(load_config(os.environ.get("KLIPING_CONFIG", "config.yaml")))
+
+
+def _add_page(app: FastAPI) -> None:
+    static = resources.files("search.api") / "static"
+    index_html = str(static / "index.html")
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(index_html, headers={"Content-Security-Policy": PAGE_CSP})
+
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware (cheaper than BaseHTTPMiddleware): nosniff and no-referrer on every answer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,115 @@
+"""The endpoints: thin adapters from HTTP parameters to the one search engine.
+
+``/search`` runs the engine in a small worker pool with a deadline, so one
+expensive query cannot hold the server: past the deadline the client gets 503
+``timeout`` (the engine also refuses wildcards that would expand too far).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
+
+from kliping.cli.status import collect_status
+from search.api.errors import ApiError
+from search.api.live import LiveIndex
+from search.api.models import ArticleResponse, ErrorBody, HealthResponse, SearchResponse, SourcesResponse
+from search.engine import SearchRequest
+
+#: Largest page a client may ask for.
+MAX_SIZE = 100
+#: Deepest result a client may page to (page * size), as search engines usually bound it.
+MAX_WINDOW = 10_000
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in [
+        (400, "Malformed query or parameter"), (401, "Missing or wrong bearer token"),
+        (429, "Rate limit exceeded (see Retry-After)"), (503, "Timed out, or nothing indexed yet"),
+    ]
+}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "No such article"}}
+
+
+@dataclass
+class Services:
+    """What the endpoints share: the live index, the search pool and its deadline."""
+
+    live: LiveIndex
+    pool: ThreadPoolExecutor
+    timeout: float
+
+
+def data_router(services: Services, dependencies: list[Any]) -> APIRouter:
+    """``/search``, ``/articles/{id}`` and ``/sources``: behind the rate limit and the token."""
+    router = APIRouter(dependencies=dependencies, responses=_ERRORS)
+
+    @router.get("/search", response_model=SearchResponse, summary="Search the archive")
+    async def search(
+        q: Annotated[str, Query(description="Query in Whoosh syntax: words, \"phrases\", AND/DAN, "
+                                            "OR/ATAU, NOT/BUKAN, judul:, penulis:, sumber:, korup*")],
+        date_from: Annotated[str | None, Query(alias="from", description="From this date (WIB): 2019, "
+                                                                        "2019-09 or 2019-09-30")] = None,
+        date_to: Annotated[str | None, Query(alias="to", description="Up to and including this date")] = None,
+        source: Annotated[list[str], Query(description="Only these sources (repeat)")] = [],  # noqa: B006
+        author: Annotated[str | None, Query(description="Only articles by this author")] = None,
+        sort: Literal["relevance", "newest", "oldest"] = "relevance",
+        page: Annotated[int, Query(ge=1, le=MAX_WINDOW)] = 1,
+        size: Annotated[int, Query(ge=1, le=MAX_SIZE, description=f"Hits per page, at most {MAX_SIZE}")] = 10,
+        facets: Annotated[bool, Query(description="Also count hits by source and month")] = False,
+    ) -> JSONResponse:
+        """The same JSON as `kliping search --json`. Snippets are HTML with matches in `<mark>`."""
+        if page * size > MAX_WINDOW:
+            raise ApiError(400, "bad_parameter", f"page * size may be at most {MAX_WINDOW} "
+                           f"(page {page} of size {size} asked); narrow the query or the dates instead")
+        request = SearchRequest(query=q, date_from=date_from, date_to=date_to, sources=list(source),
+                                author=author, sort=sort, limit=size, page=page, facets=facets)
+        results = await _bounded(services, lambda: services.live.engine().search(request).to_dict())
+        return JSONResponse(results)
+
+    @router.get("/articles/{article_id}", response_model=ArticleResponse, responses=_NOT_FOUND,
+                summary="One stored article")
+    def article(article_id: Annotated[str, Path(description="An id from search results")]) -> JSONResponse:
+        """The full article record as archived: title, text, dates, bylines."""
+        found = services.live.archive().get(article_id)
+        if found is None:
+            raise ApiError(404, "not_found", f"no article with id {article_id!r}; take an id from /search")
+        return JSONResponse(found.to_dict())
+
+    @router.get("/sources", response_model=SourcesResponse, summary="Sources, counts and last crawls")
+    def sources() -> JSONResponse:
+        """Every configured source (and any other found in the archive) with counts and its last crawl."""
+        return JSONResponse({"sources": collect_status(services.live.config)["sources"]})
+
+    return router
+
+
+def health_router(services: Services) -> APIRouter:
+    """``/health``: open to all, never rate limited, cheap enough for a probe every second."""
+    router = APIRouter()
+
+    @router.get("/health", response_model=HealthResponse, summary="Liveness and counts")
+    def health() -> JSONResponse:
+        """200 while the server runs; counts of archived articles and indexed documents."""
+        return JSONResponse(services.live.health())
+
+    return router
+
+
+async def _bounded(services: Services, work: Any) -> Any:
+    """Run ``work`` in the search pool; 503 ``timeout`` when it misses the deadline."""
+    future = asyncio.get_running_loop().run_in_executor(services.pool, work)
+    try:
+        return await asyncio.wait_for(future, services.timeout)
+    except TimeoutError:
+        raise ApiError(
+            503, "timeout",
+            f"the search took longer than {services.timeout:g} s and was abandoned; "
+            "narrow it (fewer wildcards, a date range, a source) and try again",
+            headers={"Retry-After": "5"},
+        ) from None

@@ -1,0 +1,144 @@
+// kliping search page: plain JS, no build step.
+// Safety rule: the server's snippet is the only HTML inserted (it arrives escaped, with <mark>);
+// everything else goes in through textContent, and only http(s) links become hrefs.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const PAGE_SIZE = 10;
+let page = 1;
+
+function token() {
+  return $("token").value || sessionStorage.getItem("kliping-token") || "";
+}
+
+async function api(path) {
+  const headers = {};
+  const t = token();
+  if (t) headers.Authorization = "Bearer " + t;
+  const response = await fetch(path, { headers });
+  const data = await response.json().catch(() => ({ error: { message: response.statusText } }));
+  if (response.status === 401) $("token-row").hidden = false;
+  if (!response.ok) throw new Error((data.error && data.error.message) || response.statusText);
+  if (t) sessionStorage.setItem("kliping-token", t);
+  return data;
+}
+
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function safeLink(url, text) {
+  const a = el("a", text);
+  if (/^https?:\/\//i.test(url || "")) a.href = url;
+  a.rel = "noopener noreferrer";
+  return a;
+}
+
+function meta(item) {
+  const when = (item.published || "").slice(0, 16).replace("T", " ");
+  return [item.source, when, item.author].filter(Boolean).join(" · ");
+}
+
+function renderHit(hit) {
+  const li = el("li", "", "hit");
+  const title = safeLink(hit.url, hit.title);
+  title.className = "title";
+  li.append(title, el("div", meta(hit), "meta"));
+  const snippet = el("p", "", "snippet");
+  snippet.innerHTML = hit.snippet; // already HTML-escaped by the server, matches in <mark>
+  const stored = el("a", "teks tersimpan", "stored");
+  stored.href = "/articles/" + encodeURIComponent(hit.id);
+  stored.addEventListener("click", (event) => { event.preventDefault(); showArticle(hit.id); });
+  li.append(snippet, stored);
+  return li;
+}
+
+function params() {
+  const p = new URLSearchParams();
+  p.set("q", $("q").value.trim());
+  for (const name of ["from", "to", "source", "sort"]) {
+    if ($(name).value) p.set(name, $(name).value);
+  }
+  return p;
+}
+
+async function search() {
+  const p = params();
+  if (!p.get("q")) return;
+  history.replaceState(null, "", "/?" + p.toString());
+  p.set("page", page);
+  p.set("size", PAGE_SIZE);
+  $("article").hidden = true;
+  $("status").className = "";
+  $("status").textContent = "mencari…";
+  try {
+    const data = await api("/search?" + p.toString());
+    const first = (page - 1) * PAGE_SIZE + 1;
+    let status = data.total ? `${data.total} artikel; ${first}–${first + data.hits.length - 1}` : "tidak ada artikel";
+    if (data.did_you_mean) status += ` — maksud Anda: ${data.did_you_mean}?`;
+    $("status").textContent = status;
+    $("results").replaceChildren(...data.hits.map(renderHit));
+    $("results").start = first;
+    $("pager").hidden = data.total <= PAGE_SIZE;
+    $("prev").disabled = page <= 1;
+    $("next").disabled = page * PAGE_SIZE >= data.total;
+  } catch (error) {
+    $("status").className = "error";
+    $("status").textContent = error.message;
+    $("results").replaceChildren();
+    $("pager").hidden = true;
+  }
+}
+
+async function showArticle(id) {
+  try {
+    const article = await api("/articles/" + encodeURIComponent(id));
+    $("article-title").textContent = article.title;
+    $("article-meta").textContent = meta(article);
+    const paragraphs = article.body.split(/\n\n+/).map((text) => el("p", text));
+    $("article-body").replaceChildren(...paragraphs);
+    const link = $("article-link");
+    link.removeAttribute("href");
+    if (/^https?:\/\//i.test(article.url)) link.href = article.url;
+    $("article").hidden = false;
+    $("article").scrollIntoView();
+  } catch (error) {
+    $("status").className = "error";
+    $("status").textContent = error.message;
+  }
+}
+
+async function loadSources() {
+  try {
+    const data = await api("/sources");
+    for (const source of data.sources) {
+      const option = el("option", `${source.name} (${source.indexed})`);
+      option.value = source.name;
+      $("source").append(option);
+    }
+  } catch (error) {
+    // the filter stays at "all sources"; a 401 has shown the token field
+  }
+}
+
+function restore() {
+  const p = new URLSearchParams(location.search);
+  for (const name of ["q", "from", "to", "sort"]) {
+    if (p.get(name)) $(name).value = p.get(name);
+  }
+  return p;
+}
+
+document.addEventListener("DOMContentLoaded", async () => {
+  $("search-form").addEventListener("submit", (event) => { event.preventDefault(); page = 1; search(); });
+  $("prev").addEventListener("click", () => { page -= 1; search(); });
+  $("next").addEventListener("click", () => { page += 1; search(); });
+  $("close-article").addEventListener("click", () => { $("article").hidden = true; });
+  const p = restore();
+  await loadSources();
+  if (p.get("source")) $("source").value = p.get("source");
+  if (p.get("q")) search();
+});

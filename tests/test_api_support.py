@@ -1,0 +1,153 @@
+"""Shared by the API tests (no tests here): a small real index, a config, a real uvicorn process.
+
+The data set is a few hundred articles from ``../shared/corpus`` plus a handful
+written to pin behaviour (markup in the text, a byline, a source of its own).
+It is built once per test session, into a session temp directory.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from index.archive import Archive
+from index.store import SearchIndex
+from ingest.article import Article
+from kliping.app import archive_path, open_index
+from kliping.config import Config, load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "clickid_news_2019.jsonl.gz"
+CORPUS_ARTICLES = 300
+CORPUS_STRIDE = 70  # 300 * 70 < 21,940: a spread over every source
+KLIPING = [sys.executable, "-m", "kliping.cli"] if not (ROOT / ".venv/bin/kliping").exists() \
+    else [str(ROOT / ".venv/bin/kliping")]
+
+#: Articles written for the tests, each pinning one behaviour.
+PINNED = [
+    Article(url="https://contoh.test/berita/skrip-jahat", source="contoh",
+            title="Peretas menyisipkan <script>alert('judul')</script> di situs",
+            body="Polisi menyelidiki kode <script>alert('xss')</script> berbahaya yang disisipkan "
+                 "peretas ke situs pemerintah daerah. <b>Tebal</b> & \"kutip\" juga harus aman.",
+            published="2019-09-15T10:00:00+07:00", authors=["Rina Wati"]),
+    Article(url="https://contoh.test/berita/banjir-jakarta", source="contoh",
+            title="Banjir besar merendam Jakarta Utara",
+            body="Banjir setinggi satu meter merendam permukiman warga di Jakarta Utara sejak pagi.\n\n"
+                 "Petugas mengevakuasi ratusan warga ke tempat yang lebih tinggi.",
+            published="2019-10-02", authors=["Budi Santoso"]),
+]
+SCRIPT_ARTICLE = PINNED[0]
+
+
+@dataclass
+class Dataset:
+    root: Path
+    config_path: Path
+    config: Config
+    ids: list[str]
+
+
+def corpus_records(limit: int, *, every: int = 1) -> Iterator[dict]:  # type: ignore[type-arg]
+    """``limit`` records, taking every ``every``-th line (the file is grouped by source)."""
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as lines:
+        for number, line in enumerate(lines):
+            if number % every:
+                continue
+            if number // every >= limit:
+                return
+            yield json.loads(line)
+
+
+def write_config(root: Path, *, token: str | None = None, rate_limit: int = 100_000,
+                 cors: list[str] | None = None, data_dir: Path | None = None) -> Path:
+    config = {
+        "data_dir": str(data_dir or root / "data"),
+        "api": {"host": "127.0.0.1", "port": 8750, "token": token, "rate_limit": rate_limit,
+                "cors_origins": cors or []},
+        "sources": [{"name": "contoh", "feeds": ["https://contoh.test/rss"]},
+                    {"name": "okezone.com", "feeds": ["https://okezone.test/rss"]}],
+    }
+    path = root / "config.yaml"
+    path.write_text(json.dumps(config), encoding="utf-8")  # JSON is YAML
+    return path
+
+
+def build_dataset(root: Path) -> Dataset:
+    """Archive and index a few hundred corpus articles and the pinned ones."""
+    config_path = write_config(root)
+    config = load_config(config_path)
+    archive = Archive(archive_path(config))
+    ids = []
+    for record in corpus_records(CORPUS_ARTICLES, every=CORPUS_STRIDE):
+        article = Article.from_dict(record)
+        archive.upsert(article)
+        ids.append(article.id)
+    for article in PINNED:
+        archive.upsert(article)
+        ids.append(article.id)
+    open_index(config).catch_up(archive)
+    archive.close()
+    return Dataset(root=root, config_path=config_path, config=config, ids=ids)
+
+
+def add_articles(config: Config, articles: list[Article]) -> None:
+    """What the crawler does: archive, then let the index catch up (a commit)."""
+    archive = Archive(archive_path(config))
+    for article in articles:
+        archive.upsert(article)
+    SearchIndex(config.data_dir / "index").catch_up(archive)
+    archive.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def uvicorn_server(config_path: Path, *, env: dict[str, str] | None = None,
+                   extra: list[str] | None = None) -> Iterator[str]:
+    """``kliping --config ... serve --port N`` as a subprocess; yields its base URL once /health answers."""
+    port = free_port()
+    command = [*KLIPING, "--config", str(config_path), "serve", "--port", str(port), "--no-access-log",
+               *(extra or [])]
+    process = subprocess.Popen(command, env={**os.environ, **(env or {})}, cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_health(base, process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_for_health(base: str, process: subprocess.Popen, timeout: float = 30.0) -> None:  # type: ignore[type-arg]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+            raise RuntimeError(f"kliping serve exited with {process.returncode}:\n{output}")
+        try:
+            if httpx.get(f"{base}/health", timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"kliping serve did not answer on {base}/health within {timeout:.0f}s")
