@@ -31,7 +31,7 @@ MIN_BODY_CHARS = 300
 MIN_PARAGRAPHS = 2
 #: Galleries and index pages: most of the "body" is short lines.
 MIN_LONG_PARAGRAPH_SHARE = 0.3
-LONG_PARAGRAPH_CHARS = 120
+LONG_PARAGRAPH_CHARS = 80
 
 
 def extract_article(

@@ -69,6 +69,8 @@ def find_authors(root: lxml.html.HtmlElement, meta: PageMeta, blocks: list[Block
 def clean_names(raw: Iterable[str]) -> list[str]:
     names: list[str] = []
     for value in raw:
+        if re.search(r"https?:|www\.|\.com/", value):
+            continue
         value = _ROLE_PREFIX.sub("", value.strip())
         for part in re.split(r"\s*[/|]\s*", value):
             for name in _SPLIT.split(_ROLE_WORDS.sub("", part)):

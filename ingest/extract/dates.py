@@ -109,8 +109,8 @@ def parse_machine_date(raw: str | None, *, default_tz: timezone = WIB) -> FoundD
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             return FoundDate(date.fromisoformat(text))
         value = datetime.fromisoformat(text)
-    except ValueError:
-        return parse_printed_date(raw, default_tz=default_tz)
+    except ValueError:  # not ISO at all: read it as printed text (tags stripped, as in a broken attribute)
+        return parse_printed_date(re.sub(r"<[^>]*>", " ", raw), default_tz=default_tz)
     if value.tzinfo is None:
         value = value.replace(tzinfo=default_tz)
     return FoundDate(value)

@@ -62,7 +62,9 @@ def _header_charset(headers: Mapping[str, str] | None) -> str | None:
 
 def _meta_charset(content: bytes) -> str | None:
     match = _META_CHARSET.search(content[:META_SCAN_BYTES])
-    return _known(match.group(1).decode("ascii", "ignore")) if match else None
+    name = _known(match.group(1).decode("ascii", "ignore")) if match else None
+    # A meta tag readable as ASCII cannot be UTF-16/32 (the HTML standard reads such pages as UTF-8).
+    return "utf-8" if name and name.startswith(("utf-16", "utf-32")) else name
 
 
 def _known(name: str) -> str | None:

@@ -49,6 +49,9 @@ NEVER_TEXT = frozenset(
     ]
 )
 
+#: libxml2 stops nesting here and drops deeper content; such pages are re-parsed flattened.
+PARSER_DEPTH_CAP = 250
+_WRAPPER_TAGS = re.compile(r"</?(?:div|span|section|article|font|center|table|tbody|tr|td|b|i|em|strong)\b[^>]*>", re.I)
 _WS = re.compile(r"\s+")
 _PARSER = lxml.html.HTMLParser(remove_comments=False, remove_pis=True, recover=True, huge_tree=False)
 
@@ -67,7 +70,23 @@ def parse_html(text: str, url: str | None = None) -> lxml.html.HtmlElement:
         raise ExtractError(f"unparseable HTML: {exc}", url=url) from exc
     if root is None:
         raise ExtractError("unparseable HTML", url=url)
+    if max_depth(root) >= PARSER_DEPTH_CAP:
+        log.warning("markup nested past %d levels; re-parsing with wrapper tags flattened", PARSER_DEPTH_CAP)
+        root = lxml.html.document_fromstring(_WRAPPER_TAGS.sub(" ", text), parser=_PARSER)
     return root
+
+
+def max_depth(root: lxml.html.HtmlElement) -> int:
+    """Depth of the deepest element (iterative)."""
+    depth = {id(root): 0}
+    deepest = 0
+    elements = list(root.iter())  # keeps proxies alive while their ids are in use
+    for el in elements[1:]:
+        parent = el.getparent()
+        level = depth.get(id(parent), 0) + 1
+        depth[id(el)] = level
+        deepest = max(deepest, level)
+    return deepest
 
 
 def clean_space(text: str | None) -> str:

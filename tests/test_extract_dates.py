@@ -1,0 +1,68 @@
+"""Dates as Indonesian pages print them and as their metadata (mis)states them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from ingest.extract.dates import parse_machine_date, parse_printed_date, parse_relative_date, to_local
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2015-11-05T14:56:43+07:00", "2015-11-05T14:56:43+07:00"),
+        ("2015-11-05 T10:08:58Z", "2015-11-05T17:08:58+07:00"),
+        ("2015-06-19T03:40:00+07:00Z", "2015-06-19T03:40:00+07:00"),
+        ("2015-11-05T14:56:43+0700", "2015-11-05T14:56:43+07:00"),
+        ("2017-02-17 13:30:08", "2017-02-17T13:30:08+07:00"),
+        ("2016-02-16T02:10:56Z", "2016-02-16T09:10:56+07:00"),
+        ("2025-05-28T06:30:07+00:00", "2025-05-28T13:30:07+07:00"),
+        ("2021-12-31T08:12:00.123+08:00", "2021-12-31T08:12:00+08:00"),
+        ("2021-12-31", "2021-12-31"),
+        ("18 Jun 2015 at <span>06:25 WIB</span>", "2015-06-18T06:25:00+07:00"),
+    ],
+)
+def test_machine_date(raw: str, expected: str):
+    found = parse_machine_date(raw)
+    assert found is not None and to_local(found).iso() == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Jumat, 31 Desember 2021 08:12 WIB", "2021-12-31T08:12:00+07:00"),
+        ("31/12/2021, 08:12 WIB", "2021-12-31T08:12:00+07:00"),
+        ("31 Des 2021", "2021-12-31"),
+        ("Jum'at, 17 Februari 2017 - 13:30 wib", "2017-02-17T13:30:00+07:00"),
+        ("Rabu, 4 November 2015 | 21:04 WIB", "2015-11-04T21:04:00+07:00"),
+        ("Kamis, 05 November 2015 11:52", "2015-11-05T11:52:00+07:00"),
+        ("Senin, 5 Agt 2019 10.15 WITA", "2019-08-05T10:15:00+08:00"),
+        ("5 Agu 2019", "2019-08-05"),
+        ("5 Ags 2019", "2019-08-05"),
+        ("2 Sept 2020 20:00 WIT", "2020-09-02T20:00:00+09:00"),
+        ("12 Okt 2020", "2020-10-12"),
+        ("Wednesday, 04 November, 2015 |  07:28 WIB", "2015-11-04T07:28:00+07:00"),
+        ("Arga sumantri • 16 Mei 2023 06:08", "2023-05-16T06:08:00+07:00"),
+        ("June 19, 2015 10:00 GMT+7", "2015-06-19T10:00:00+07:00"),
+    ],
+)
+def test_printed_date(text: str, expected: str):
+    found = parse_printed_date(text)
+    assert found is not None and found.iso() == expected
+
+
+@pytest.mark.parametrize("text", ["Rp 2015 12.500", "pada 2021", "31 Foo 2021", "32 Desember 2021"])
+def test_not_a_date(text: str):
+    assert parse_printed_date(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "hours_back"),
+    [("2 jam yang lalu", 2), ("30 menit lalu", 0.5), ("1 hari yang lalu", 24)],
+)
+def test_relative_date_against_fetch_time(text: str, hours_back: float):
+    fetched = datetime(2021, 12, 31, 10, 0, tzinfo=timezone(timedelta(hours=7)))
+    found = parse_relative_date(text, fetched)
+    assert found is not None and found.value == fetched - timedelta(hours=hours_back)

@@ -1,0 +1,96 @@
+"""No input crashes the extractor: it gives an Article or a clear ExtractError/NotAnArticle."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ingest.extract import continuation_urls, decode_html, extract_article
+from kliping.errors import ExtractError, NotAnArticle
+
+PAGES = Path(__file__).resolve().parents[1] / ".." / "shared" / "pages"
+REAL = (PAGES / "kompas" / "anpandu-singlepage2.html").read_bytes()
+PARAGRAPH = "<p>" + "Presiden menegaskan kebijakan itu akan berlaku mulai pekan depan di seluruh daerah. " * 3 + "</p>"
+
+
+def nested(depth: int) -> bytes:
+    return ("<html><body>" + "<div>" * depth + PARAGRAPH * 4 + "</div>" * depth + "</body></html>").encode()
+
+
+CASES = {
+    "empty": b"",
+    "whitespace": b"   \n\t ",
+    "binary": os.urandom(4096),
+    "nul bytes": b"\x00" * 1000 + REAL[:5000],
+    "png": b"\x89PNG\r\n\x1a\n" + os.urandom(2000),
+    "truncated": REAL[: len(REAL) // 2],
+    "truncated mid-tag": REAL[:20_011] + b"<div cla",
+    "nested 10000 deep": nested(10_000),
+    "unclosed 10000 deep": ("<html><body>" + "<div><span>" * 10_000 + PARAGRAPH * 4).encode(),
+    "invalid utf-8": REAL.replace(b"Yuddy", b"Yu\xff\xfedd\xc3y", 3),
+    "wrong charset declared": REAL.replace(b"<head>", b'<head><meta charset="utf-16">', 1),
+    "unknown charset declared": REAL.replace(b"<head>", b'<head><meta charset="x-klingon">', 1),
+    "xml declaration": b'<?xml version="1.0" encoding="utf-8"?>' + REAL,
+    "just text": b"Tidak ada HTML di sini sama sekali.",
+    "10 MB": b"<html><body>" + PARAGRAPH.encode() * 4 + b"<div>" + b"x" * 10_000_000 + b"</div></body></html>",
+}
+
+
+@pytest.mark.parametrize("content", CASES.values(), ids=CASES.keys())
+def test_hostile_input_gives_article_or_clear_error(content: bytes):
+    try:
+        article = extract_article(content, "https://example.id/read/1")
+    except ExtractError as exc:
+        assert str(exc)
+    else:
+        assert article.body and article.url
+
+
+@pytest.mark.parametrize("content", CASES.values(), ids=CASES.keys())
+def test_continuation_urls_never_crashes(content: bytes):
+    assert isinstance(continuation_urls(content, "https://example.id/read/1"), list)
+
+
+def test_nested_10000_deep_still_finds_the_text():
+    article = extract_article(nested(10_000), "https://example.id/read/1")
+    assert "Presiden menegaskan" in article.body
+
+
+@pytest.mark.parametrize("content", [b"", b"  ", os.urandom(10)], ids=["empty", "blank", "noise"])
+def test_empty_like_input_is_an_extract_error(content: bytes):
+    with pytest.raises(ExtractError):
+        extract_article(content)
+
+
+def test_windows_1252_without_declaration_is_decoded():
+    html = "<html><body><p>Caf\u00e9 \u201cJakarta\u201d buka</p></body></html>".encode("cp1252")
+    assert "\u201cJakarta\u201d" in decode_html(html)
+
+
+@pytest.mark.parametrize(
+    ("headers", "content", "expected"),
+    [
+        ({"Content-Type": "text/html; charset=iso-8859-1"}, "Jakarta ©".encode(), "Jakarta ©"),
+        ({"content-type": "text/html; charset=windows-1252"}, "caf\u00e9".encode("cp1252"), "caf\u00e9"),
+        (None, b'<meta charset="iso-8859-1">' + "\u00a9".encode(), '<meta charset="iso-8859-1">\u00a9'),
+        (None, b'<meta charset="iso-8859-1">caf\xe9', '<meta charset="iso-8859-1">caf\u00e9'),
+        (None, "\ufeffhalo".encode("utf-8"), "halo"),
+    ],
+    ids=["header lies latin1", "header cp1252", "meta lies latin1", "meta true latin1", "utf-8 bom"],
+)
+def test_decode_html_charset_order(headers, content: bytes, expected: str):
+    assert decode_html(content, headers) == expected
+
+
+def test_page_with_navigation_only_is_not_an_article():
+    links = "".join(f'<li><a href="/read/{i}">Judul berita nomor {i} hari ini</a></li>' for i in range(40))
+    with pytest.raises(NotAnArticle):
+        extract_article(f"<html><body><ul>{links}</ul></body></html>".encode())
+
+
+def test_error_page_is_not_an_article():
+    html = b"<html><head><title>404 Not Found</title></head><body><h1>Halaman tidak ditemukan</h1></body></html>"
+    with pytest.raises(NotAnArticle):
+        extract_article(html, "https://example.id/hilang")
