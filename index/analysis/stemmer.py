@@ -6,7 +6,9 @@ suffix cut that leaves a shorter root wins over the right reading:
 ``berikan -> ikan``. Here every split into particle / possessive / derivational
 suffix and up to three prefix layers is generated, each one whose remainder is
 a dictionary root is scored by :func:`analysis_cost`, and the cheapest wins
-(ties: the longer root). The costs encode Indonesian morphology, not examples:
+(ties: the longer root), with a small bonus for roots that news
+writes often on their own (``memakan`` is ``makan``, not ``pakan``).
+The costs encode Indonesian morphology, not examples:
 
 - a word that is itself a root is never cut;
 - each affix costs 1, so fewer cuts are preferred;
@@ -18,7 +20,10 @@ a dictionary root is scored by :func:`analysis_cost`, and the cheapest wins
   it stands behind the usual one (``be+rada`` behind ``ber+ada``);
 - ``ke-`` needs a suffix: alone it makes ordinals (``kedua`` is not ``dua``);
 - particles cost more than a prefix reading of the same letters (``menikah``);
-- a remainder that is two roots written together (``tanda|tangan``,
+- ``se-`` + root is itself a root when other affixes surround it
+  (``disetujui -> setuju``, ``menyesuaikan -> sesuai``): ``se-`` is never
+  stripped (see :mod:`.affixes`), so its lexicalised forms must be reachable;
+- a remainder that is two common roots written together (``tanda|tangan``,
   ``tanggung|jawab``) is accepted as a compound root, but only when nothing
   simpler fits.
 
@@ -30,7 +35,7 @@ names that do look like derived words.
 from __future__ import annotations
 
 from index.analysis.affixes import prefix_strips, suffix_strips
-from index.analysis.lexicon import MIN_ROOT_LENGTH, roots
+from index.analysis.lexicon import MIN_ROOT_LENGTH, root_weights, roots
 from index.analysis.names import is_protected_name
 
 MAX_PREFIXES = 3
@@ -59,6 +64,12 @@ CONFIX_BONUS = -0.6
 FORBIDDEN_COST = 3.0
 IMPERATIVE_COST = 0.5
 COMPOUND_COST = 1.5
+SE_ROOT_COST = 0.3
+#: Bonus per decade of a root's corpus frequency: enough to break near-ties
+#: between recodings (``makan``/``pakan``), too small to outvote morphology.
+FREQUENCY_WEIGHT = 0.1
+#: Compound parts must each occur about 100 times on their own (log10 of count).
+COMPOUND_PART_WEIGHT = 2.0
 
 
 def analysis_cost(prefixes: tuple[str, ...], suffix: str, inflection: float, rank: int) -> float:
@@ -76,10 +87,22 @@ def analysis_cost(prefixes: tuple[str, ...], suffix: str, inflection: float, ran
     return cost
 
 
-def _is_compound(form: str, dictionary: frozenset[str]) -> bool:
-    """True when ``form`` is two roots written as one (``tandatangan``)."""
+def _is_se_root(form: str, dictionary: frozenset[str]) -> bool:
+    """True for a lexicalised ``se-`` word: ``setuju``, ``sesuai``."""
+    return form.startswith("se") and form[2:] in dictionary
+
+
+def _is_compound(form: str, weights: dict[str, float]) -> bool:
+    """True when ``form`` is two common roots written as one (``tandatangan``, ``ibukota``).
+
+    Both parts must be words news uses often on their own: any two dictionary
+    entries would also glue ``bang|saw`` out of ``bangsawan``.
+    """
     cuts = range(MIN_ROOT_LENGTH, len(form) - MIN_ROOT_LENGTH + 1)
-    return any(form[:cut] in dictionary and form[cut:] in dictionary for cut in cuts)
+    return any(
+        weights.get(form[:cut], 0.0) >= COMPOUND_PART_WEIGHT and weights.get(form[cut:], 0.0) >= COMPOUND_PART_WEIGHT
+        for cut in cuts
+    )
 
 
 def _prefix_readings(base: str) -> list[tuple[str, tuple[str, ...], int]]:
@@ -99,7 +122,7 @@ def _prefix_readings(base: str) -> list[tuple[str, tuple[str, ...], int]]:
 
 def best_root(word: str) -> str:
     """The root of one lower-case, unhyphenated word, or the word itself."""
-    dictionary = roots()
+    dictionary, weights = roots(), root_weights()
     if word in dictionary or len(word) <= MIN_ROOT_LENGTH or is_protected_name(word):
         return word
     best: tuple[float, int, str] | None = None
@@ -109,9 +132,14 @@ def best_root(word: str) -> str:
                 continue
             cost = analysis_cost(prefixes, suffix, INFLECTION_COSTS[inflection], rank)
             if form not in dictionary:
-                if not _is_compound(form, dictionary):
+                if _is_se_root(form, dictionary) and (prefixes or suffix):
+                    cost += SE_ROOT_COST
+                elif _is_compound(form, weights):
+                    cost += COMPOUND_COST
+                else:
                     continue
-                cost += COMPOUND_COST
+
+            cost -= FREQUENCY_WEIGHT * weights.get(form, 0.0)
             candidate = (cost, -len(form), form)
             if best is None or candidate < best:
                 best = candidate
