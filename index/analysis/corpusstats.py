@@ -73,13 +73,13 @@ def root_frequencies(words: Counter[str]) -> dict[str, int]:
 
 def names(capitalised: Counter[str], lowercase: Counter[str]) -> list[str]:
     """Words nearly always capitalised mid-sentence that the stemmer would cut."""
-    from index.analysis.stemmer import best_root
+    from index.analysis.stemmer import cheapest_root
 
     found = []
     for word, caps in capitalised.items():
         seen = caps + lowercase[word]
         frequent = seen >= NAME_MIN_COUNT and caps / seen >= NAME_MIN_CAPITALISED
-        if frequent and word.isalpha() and best_root(word) != word:
+        if frequent and word.isalpha() and cheapest_root(word) != word:
             found.append(word)
     return sorted(found)
 

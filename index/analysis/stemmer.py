@@ -121,9 +121,14 @@ def _prefix_readings(base: str) -> list[tuple[str, tuple[str, ...], int]]:
 
 
 def best_root(word: str) -> str:
-    """The root of one lower-case, unhyphenated word, or the word itself."""
+    """The root of one lower-case, unhyphenated word, or the word itself (names included)."""
+    return word if is_protected_name(word) else cheapest_root(word)
+
+
+def cheapest_root(word: str) -> str:
+    """The root of the cheapest analysis of ``word``, names not considered."""
     dictionary, weights = roots(), root_weights()
-    if word in dictionary or len(word) <= MIN_ROOT_LENGTH or is_protected_name(word):
+    if word in dictionary or len(word) <= MIN_ROOT_LENGTH:
         return word
     best: tuple[float, int, str] | None = None
     for base, suffix, inflection in suffix_strips(word):
