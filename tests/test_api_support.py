@@ -20,12 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
+from fastapi.testclient import TestClient
 
 from index.archive import Archive
 from index.store import SearchIndex
 from ingest.article import Article
 from kliping.app import archive_path, open_index
 from kliping.config import Config, load_config
+from search.api import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "clickid_news_2019.jsonl.gz"
@@ -83,13 +86,13 @@ def write_config(root: Path, *, token: str | None = None, rate_limit: int = 100_
     return path
 
 
-def build_dataset(root: Path) -> Dataset:
+def build_dataset(root: Path, *, corpus_articles: int = CORPUS_ARTICLES) -> Dataset:
     """Archive and index a few hundred corpus articles and the pinned ones."""
     config_path = write_config(root)
     config = load_config(config_path)
     archive = Archive(archive_path(config))
     ids = []
-    for record in corpus_records(CORPUS_ARTICLES, every=CORPUS_STRIDE):
+    for record in corpus_records(corpus_articles, every=CORPUS_STRIDE):
         article = Article.from_dict(record)
         archive.upsert(article)
         ids.append(article.id)
@@ -151,3 +154,36 @@ def wait_for_health(base: str, process: subprocess.Popen, timeout: float = 30.0)
             pass
         time.sleep(0.1)
     raise RuntimeError(f"kliping serve did not answer on {base}/health within {timeout:.0f}s")
+
+
+# -- fixtures (imported by the test modules; built once per session however many import them) -----
+
+_SHARED: dict[str, object] = {}
+
+
+@pytest.fixture(scope="session")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    if "dataset" not in _SHARED:
+        _SHARED["dataset"] = build_dataset(tmp_path_factory.mktemp("api-data"))
+    return _SHARED["dataset"]  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="session")
+def live_url(dataset: Dataset, request: pytest.FixtureRequest) -> str:
+    """Base URL of one real ``kliping serve`` over the shared data set."""
+    if "live_url" not in _SHARED:
+        server = uvicorn_server(dataset.config_path)
+        _SHARED["live_url"] = server.__enter__()
+        request.config.add_cleanup(lambda: server.__exit__(None, None, None))
+    return _SHARED["live_url"]  # type: ignore[return-value]
+
+
+@pytest.fixture(params=["in-process", "uvicorn"])
+def client(request: pytest.FixtureRequest, dataset: Dataset) -> Iterator[httpx.Client]:
+    """The same API two ways: FastAPI's TestClient, and HTTP to a real uvicorn on 127.0.0.1."""
+    if request.param == "in-process":
+        with TestClient(create_app(dataset.config)) as test_client:
+            yield test_client
+    else:
+        with httpx.Client(base_url=request.getfixturevalue("live_url"), timeout=10.0) as http:
+            yield http

@@ -1,0 +1,72 @@
+"""New articles become searchable without restarting the API (each test has its own small data set)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from test_api_support import KLIPING, ROOT, Dataset, add_articles, build_dataset, uvicorn_server
+
+from ingest.article import Article
+from search.api import create_app
+
+QUAKE = Article(url="https://contoh.test/berita/gempa-palu", source="contoh", title="Gempa mengguncang Palu",
+                body="Gempa bermagnitudo 5,2 mengguncang Palu, Sulawesi Tengah, tanpa potensi tsunami.",
+                published="2019-09-20T07:00:00+07:00")
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Dataset:
+    return build_dataset(tmp_path, corpus_articles=20)
+
+
+def eventually(check: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def total(get: Callable[..., httpx.Response], query: str) -> int:
+    return int(get("/search", params={"q": query}).json()["total"])
+
+
+def kliping(dataset: Dataset, *args: str) -> None:
+    subprocess.run([*KLIPING, "--config", str(dataset.config_path), *args], cwd=ROOT, check=True,
+                   capture_output=True, timeout=120)
+
+
+def test_a_commit_is_searchable_in_process_within_seconds(small: Dataset) -> None:
+    with TestClient(create_app(small.config)) as api:
+        assert total(api.get, "gempa") == 0
+        before = api.get("/health").json()["index"]["generation"]
+        add_articles(small.config, [QUAKE])
+        assert eventually(lambda: total(api.get, "gempa") == 1)
+        assert eventually(lambda: api.get("/health").json()["index"]["generation"] > before)
+
+
+def test_kliping_import_reaches_a_running_server(small: Dataset, tmp_path: Path) -> None:
+    records = tmp_path / "baru.jsonl"
+    records.write_text(json.dumps(QUAKE.to_dict()) + "\n", encoding="utf-8")
+    with uvicorn_server(small.config_path) as base, httpx.Client(base_url=base) as http:
+        assert total(http.get, "gempa") == 0
+        kliping(small, "import", str(records))
+        assert eventually(lambda: total(http.get, "gempa") == 1)
+        assert eventually(lambda: http.get("/health").json()["index"]["documents"] == len(small.ids) + 1)
+
+
+def test_a_rebuilt_index_is_picked_up_by_a_running_server(small: Dataset) -> None:
+    with uvicorn_server(small.config_path) as base, httpx.Client(base_url=base) as http:
+        before = total(http.get, "banjir")
+        kliping(small, "reindex")
+        time.sleep(1.2)
+        assert total(http.get, "banjir") == before
+        assert http.get("/health").json()["index"]["documents"] == len(small.ids)
