@@ -5,7 +5,7 @@ Run from the project root to regenerate (about a minute)::
     .venv/bin/python -m index.analysis.corpusstats ../shared/corpus/clickid_news_2019.jsonl.gz
 
 - ``root_freq.txt``: how often each dictionary root occurs as a word of its own
-  in 5 M words of 2019 news. Prefixes hide a lost consonant
+  in 5 M words of 2019 news, and how many other word types derive from it. Prefixes hide a lost consonant
   (``memakan`` is ``makan`` or ``pakan``; ``memasuki`` is ``masuk`` or ``pasuk``),
   and the root a reporter actually writes on its own is the better bet; a
   small weight per decade of frequency lets this break near-ties only.
@@ -65,10 +65,21 @@ def _mid_sentence(text: str, start: int) -> bool:
     return not (before[-1] == "," and len(before) > 1 and before[-2] in SENTENCE_BREAKS)
 
 
-def root_frequencies(words: Counter[str]) -> dict[str, int]:
-    """Corpus count of every dictionary root seen as a word of its own."""
+def root_frequencies(words: Counter[str]) -> dict[str, tuple[int, int]]:
+    """(count on its own, derived word types) of every dictionary root the corpus attests.
+
+    A root no corpus word stands on or derives from (``berik``) is a dictionary
+    relic: the stemmer makes readings through it dear.
+    """
+    from index.analysis.stemmer import cheapest_root
+
     dictionary = roots()
-    return {word: count for word, count in words.items() if word in dictionary}
+    family: Counter[str] = Counter()
+    for word in words:
+        if word.isalpha() and word not in dictionary:
+            family[cheapest_root(word)] += 1
+    attested = {w for w in dictionary if words[w] or family[w]}
+    return {w: (words[w], family[w]) for w in attested}
 
 
 def names(capitalised: Counter[str], lowercase: Counter[str]) -> list[str]:
@@ -91,8 +102,8 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     words, capitalised, lowercase = count_words(args.corpus)
     freq = root_frequencies(words)
-    header = f"# root<TAB>count in {args.corpus.name}; regenerate with python -m index.analysis.corpusstats\n"
-    lines = "".join(f"{root}\t{count}\n" for root, count in sorted(freq.items()))
+    header = f"# root<TAB>count alone<TAB>derived types in {args.corpus.name}; python -m index.analysis.corpusstats\n"
+    lines = "".join(f"{root}\t{alone}\t{derived}\n" for root, (alone, derived) in sorted(freq.items()))
     (HERE / "root_freq.txt").write_text(header + lines, encoding="utf-8")
     found = names(capitalised, lowercase)
     header = f"# names capitalised mid-sentence >= {NAME_MIN_CAPITALISED:.0%} in {args.corpus.name}; kept unstemmed\n"

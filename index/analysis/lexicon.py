@@ -67,13 +67,17 @@ def roots() -> frozenset[str]:
 
 @cache
 def root_weights() -> dict[str, float]:
-    """log10(1 + corpus count) of each root seen as a word on its own (``root_freq.txt``)."""
+    """log10(1 + corpus count) of each root the corpus attests (``root_freq.txt``).
+
+    A root the corpus attests only through derived words weighs 0.0; a root
+    absent from the mapping is not attested at all.
+    """
     text = resources.files(__package__).joinpath("root_freq.txt").read_text(encoding="utf-8")
     weights = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):
-            root, count = line.split("\t")
-            weights[root] = math.log10(1 + int(count))
+            root, alone, _derived = line.split("\t")
+            weights[root] = math.log10(1 + int(alone))
     return weights
 
 

@@ -65,6 +65,12 @@ FORBIDDEN_COST = 3.0
 IMPERATIVE_COST = 0.5
 COMPOUND_COST = 1.5
 SE_ROOT_COST = 0.3
+#: A root that 5 M words of news never use, alone or derived (``berik``).
+UNATTESTED_COST = 0.8
+#: A final ``-kan`` left on the root by a prefix-only reading: it is nearly
+#: always the suffix (``berikan`` is ``beri+kan``, not ``ber+ikan``), as the
+#: suffix-first order of Nazief & Adriani assumes.
+UNREAD_KAN_COST = 0.7
 #: Bonus per decade of a root's corpus frequency: enough to break near-ties
 #: between recodings (``makan``/``pakan``), too small to outvote morphology.
 FREQUENCY_WEIGHT = 0.1
@@ -75,8 +81,6 @@ COMPOUND_PART_WEIGHT = 2.0
 def analysis_cost(prefixes: tuple[str, ...], suffix: str, inflection: float, rank: int) -> float:
     """What one reading of a word costs; the stemmer keeps the cheapest."""
     cost = AFFIX_COST * (len(prefixes) + bool(suffix)) + inflection + RANK_COST * rank
-    if prefixes and prefixes[0] == "ke" and not suffix:
-        cost += FORBIDDEN_COST  # ke- alone makes ordinals (kedua) and typos (kelangit), not derivations
     if suffix:
         if not prefixes:
             cost += 0.0 if suffix == "an" else IMPERATIVE_COST
@@ -135,7 +139,11 @@ def cheapest_root(word: str) -> str:
         for form, prefixes, rank in _prefix_readings(base):
             if len(form) < MIN_ROOT_LENGTH or form == word:
                 continue
+            if prefixes and prefixes[0] == "ke" and not suffix:
+                continue  # ke- alone makes ordinals (kedua) and typos (kelangit), not derivations
             cost = analysis_cost(prefixes, suffix, INFLECTION_COSTS[inflection], rank)
+            if prefixes and not suffix and form.endswith("kan"):
+                cost += UNREAD_KAN_COST
             if form not in dictionary:
                 if _is_se_root(form, dictionary) and (prefixes or suffix):
                     cost += SE_ROOT_COST
@@ -144,7 +152,8 @@ def cheapest_root(word: str) -> str:
                 else:
                     continue
 
-            cost -= FREQUENCY_WEIGHT * weights.get(form, 0.0)
+            weight = weights.get(form)
+            cost += UNATTESTED_COST if weight is None else -FREQUENCY_WEIGHT * weight
             candidate = (cost, -len(form), form)
             if best is None or candidate < best:
                 best = candidate

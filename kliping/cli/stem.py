@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from index.analysis import stem, tokenize
@@ -11,7 +13,7 @@ def _words(words: tuple[str, ...]) -> list[str]:
     """The words to stem: the arguments, or every token read from stdin."""
     if words:
         return [token for word in words for token in tokenize(word)]
-    return [token for line in click.get_text_stream("stdin") for token in tokenize(line)]
+    return [token for line in sys.stdin for token in tokenize(line)]
 
 
 @click.command(name="stem")
