@@ -10,13 +10,12 @@ a real site.
 from __future__ import annotations
 
 import json
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import yaml
-
 from httpserver import LocalSite
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"
