@@ -17,6 +17,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse
 from fastapi.security import HTTPBearer
 from fastapi.staticfiles import StaticFiles
@@ -71,6 +72,7 @@ def create_app(config: Config, *, search_timeout: float = SEARCH_TIMEOUT, search
         app.add_middleware(CORSMiddleware, allow_origins=list(config.api.cors_origins), allow_methods=["GET"],
                            allow_headers=["Authorization"], max_age=600)
     app.add_middleware(SecurityHeaders)
+    app.openapi = lambda: _openapi_without_422(app)  # type: ignore[method-assign]
     log.info("API ready: token %s, rate limit %s/min, search timeout %gs",
              "required" if auth.enabled else "off", config.api.rate_limit, search_timeout)
     return app
@@ -79,6 +81,18 @@ def create_app(config: Config, *, search_timeout: float = SEARCH_TIMEOUT, search
 def create_app_from_env() -> FastAPI:
     """The factory ``kliping serve`` hands uvicorn (``KLIPING_CONFIG`` names the config file)."""
     return create_app(load_config(os.environ.get("KLIPING_CONFIG", "config.yaml")))
+
+
+def _openapi_without_422(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema, minus the 422 it documents by default: this API answers 400 (see errors.py)."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        for operation in (op for path in schema["paths"].values() for op in path.values()):
+            operation.get("responses", {}).pop("422", None)
+        for name in ("HTTPValidationError", "ValidationError"):
+            schema.get("components", {}).get("schemas", {}).pop(name, None)
+        app.openapi_schema = schema
+    return app.openapi_schema
 
 
 def _add_page(app: FastAPI) -> None:
