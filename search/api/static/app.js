@@ -74,6 +74,7 @@ async function search() {
   $("article").hidden = true;
   $("status").className = "";
   $("status").textContent = "mencari…";
+  $("main").setAttribute("aria-busy", "true");
   try {
     const data = await api("/search?" + p.toString());
     const first = (page - 1) * PAGE_SIZE + 1;
@@ -90,6 +91,8 @@ async function search() {
     $("status").textContent = error.message;
     $("results").replaceChildren();
     $("pager").hidden = true;
+  } finally {
+    $("main").removeAttribute("aria-busy");
   }
 }
 
