@@ -1,0 +1,254 @@
+"""Query API throughput and latency: a real ``kliping serve`` beside the same queries in-process.
+
+For 1, 8 and 64 concurrent clients: requests per second and p50/p99 latency of
+a mixed query set, over HTTP (keep-alive connections to uvicorn on 127.0.0.1)
+and in-process (``Engine.search`` from as many threads), so the HTTP overhead
+shows as a ratio; then again over HTTP while ``kliping import`` is indexing.
+
+The index is the 21,940-article corpus replicated to ``--articles`` (copies get
+new ids and URLs, -r1, -r2, ...): a scaling proxy, not that many distinct
+articles. It is built once into ``--data`` (default ./bench-data/api) and
+reused; each run's import adds ``--import-articles`` more (``--fresh`` rebuilds).
+The load generator shares the machine with the server: on 2 cores, figures
+are a floor. Prints a table; asserts nothing.
+
+    python benchmarks/api.py                       # 100,000 articles
+    python benchmarks/api.py --articles 20000 --seconds 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import httpx  # noqa: E402
+
+from benchmarks.common import ROOT, percentiles, scaled_corpus  # noqa: E402
+from index.archive import Archive  # noqa: E402
+from ingest.article import Article  # noqa: E402
+from kliping.app import archive_path, open_archive, open_index  # noqa: E402
+from kliping.config import load_config  # noqa: E402
+from search.engine import Engine, SearchRequest  # noqa: E402
+
+KLIPING = str(ROOT / ".venv" / "bin" / "kliping")
+CLIENTS = (1, 8, 64)
+
+#: (kind, parameters). "common" kinds are what the p99 <= 100 ms target is about.
+COMMON = [{"q": w} for w in ("banjir", "korupsi", "gempa", "pemilu", "harga minyak", "kebakaran hutan",
+                             "ibu kota", "timnas")]
+COMMON += [{"q": '"Joko Widodo"'}, {"q": '"Sri Mulyani"'}, {"q": "banjir", "source": "kompas.com"},
+           {"q": "korupsi", "from": "2019-09-01", "to": "2019-09-15"}, {"q": "demo mahasiswa", "page": 2}]
+HEAVY = [{"q": "pemerintah", "facets": "true"}, {"q": "korup*"}, {"q": "presiden", "sort": "newest"},
+         {"q": "jakarta OR bandung OR surabaya"}, {"q": "indonesia", "size": 50}]
+QUERIES = [("common", q) for q in COMMON] + [("heavy", q) for q in HEAVY]
+
+
+# -- data ---------------------------------------------------------------------------------
+
+
+def ensure_data(data: Path, articles: int, fresh: bool) -> Path:
+    """The bench config, archive and index, built unless already there at this size."""
+    if fresh:
+        shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True, exist_ok=True)
+    config_path = data / "config.yaml"
+    config_path.write_text(json.dumps({"data_dir": "./data", "api": {"rate_limit": 10_000_000}}))
+    config = load_config(config_path)
+    index = open_index(config)
+    if archive_path(config).exists() and index.exists() and Archive(archive_path(config)).count() >= articles:
+        return config_path
+    print(f"building the bench data: {articles:,} articles into {data} (once) ...", flush=True)
+    start = time.perf_counter()
+    archive = open_archive(config)
+    for record in scaled_corpus(articles):
+        archive.upsert(Article.from_dict(record))
+    archived = time.perf_counter()
+    index.rebuild(archive)
+    print(f"  archived in {archived - start:.0f} s, indexed in {time.perf_counter() - archived:.0f} s", flush=True)
+    return config_path
+
+
+def extra_records(path: Path, n: int) -> Path:
+    """``n`` articles never seen before (run-unique URLs), for the import-while-serving run."""
+    tag = f"x{int(time.time())}"
+    with path.open("w", encoding="utf-8") as out:
+        for record in scaled_corpus(n):
+            record["url"] = f"{record['url']}-{tag}"
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+# -- load ---------------------------------------------------------------------------------
+
+
+def paths() -> list[tuple[str, str]]:
+    return [(kind, "/search?" + urlencode(q)) for kind, q in QUERIES]
+
+
+async def _http_client(port: int, offset: int, deadline: float, samples: list[tuple[str, float]],
+                       errors: list[int]) -> None:
+    """One keep-alive connection sending the query set round-robin (a minimal HTTP/1.1 client)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    todo = paths()
+    i = offset
+    while time.perf_counter() < deadline:
+        kind, path = todo[i % len(todo)]
+        i += 1
+        start = time.perf_counter()
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode())
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
+        await reader.readexactly(length)
+        samples.append((kind, time.perf_counter() - start))
+        if head[9:12] != b"200":
+            errors.append(int(head[9:12]))
+    writer.close()
+
+
+def run_http(port: int, clients: int, seconds: float) -> dict[str, float]:
+    samples: list[tuple[str, float]] = []
+    errors: list[int] = []
+
+    async def main() -> None:
+        deadline = time.perf_counter() + seconds
+        await asyncio.gather(*(_http_client(port, n * 3, deadline, samples, errors) for n in range(clients)))
+
+    asyncio.run(main())
+    return summarize(samples, seconds, len(errors))
+
+
+def run_inprocess(engine: Engine, clients: int, seconds: float) -> dict[str, float]:
+    samples: list[tuple[str, float]] = []
+    requests = [(kind, _request(q)) for kind, q in QUERIES]
+    deadline = time.perf_counter() + seconds
+
+    def client(offset: int) -> None:
+        i = offset
+        while time.perf_counter() < deadline:
+            kind, request = requests[i % len(requests)]
+            i += 1
+            start = time.perf_counter()
+            engine.search(request).to_dict()
+            samples.append((kind, time.perf_counter() - start))
+
+    threads = [threading.Thread(target=client, args=(n * 3,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return summarize(samples, seconds, 0)
+
+
+def _request(q: dict[str, str]) -> SearchRequest:
+    return SearchRequest(query=q["q"], date_from=q.get("from"), date_to=q.get("to"),
+                         sources=[q["source"]] if "source" in q else [], sort=q.get("sort", "relevance"),  # type: ignore[arg-type]
+                         limit=int(q.get("size", 10)), page=int(q.get("page", 1)), facets="facets" in q)
+
+
+def summarize(samples: list[tuple[str, float]], seconds: float, errors: int) -> dict[str, float]:
+    every = percentiles([s for _, s in samples])
+    common = percentiles([s for kind, s in samples if kind == "common"] or [0.0])
+    return {"n": len(samples), "rps": len(samples) / seconds, "p50": every["p50"] * 1000,
+            "p99": every["p99"] * 1000, "p99_common": common["p99"] * 1000, "errors": errors}
+
+
+# -- the server ---------------------------------------------------------------------------
+
+
+class Server:
+    """``kliping serve`` as a subprocess on a free port."""
+
+    def __init__(self, config_path: Path, workers: int) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = int(sock.getsockname()[1])
+        self.process = subprocess.Popen(
+            [KLIPING, "--config", str(config_path), "serve", "--port", str(self.port), "--no-access-log",
+             "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.port}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.2)
+        raise SystemExit("kliping serve did not come up; run it by hand to see why")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+# -- report -------------------------------------------------------------------------------
+
+
+def row(label: str, clients: int, r: dict[str, float], ratio: str = "") -> str:
+    return (f"{label:<22} {clients:>7} {r['n']:>8,} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p99']:>8.1f} "
+            f"{r['p99_common']:>10.1f} {r['errors']:>6} {ratio:>9}")
+
+
+HEADER = (f"{'mode':<22} {'clients':>7} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'p99 common':>10} {'errors':>6} {'http/inp':>9}")
+
+
+def measure(config_path: Path, args: argparse.Namespace, say: Callable[[str], None]) -> None:
+    config = load_config(config_path)
+    engine = Engine(open_index(config), open_archive(config, readonly=True))
+    for _, q in QUERIES:  # warm the caches (stemmer, date column, OS page cache) for both faces
+        engine.search(_request(q))
+    server = Server(config_path, args.workers)
+    try:
+        run_http(server.port, 4, 2.0)  # warm the server
+        say(HEADER)
+        for clients in CLIENTS:
+            local = run_inprocess(engine, clients, args.seconds)
+            http = run_http(server.port, clients, args.seconds)
+            say(row("in-process", clients, local))
+            say(row(f"http ({args.workers} worker)", clients, http, f"{http['rps'] / local['rps']:.2f}x rps"))
+        extra = extra_records(Path(args.data) / "extra.jsonl", args.import_articles)
+        importer = subprocess.Popen([KLIPING, "--config", str(config_path), "import", str(extra)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.0)  # let the import reach its indexing commits
+        during = run_http(server.port, 8, args.seconds)
+        say(row("http, while importing", 8, during))
+        started = time.perf_counter()
+        importer.wait()
+        say(f"(the import of {args.import_articles:,} articles finished {time.perf_counter() - started:.0f} s "
+            "after the measurement ended)")
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=100_000, help="index size (corpus replicated)")
+    parser.add_argument("--data", type=Path, default=ROOT / "bench-data" / "api", help="reusable bench directory")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each measurement")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--import-articles", type=int, default=5000, help="articles imported during the last run")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the bench data from scratch")
+    args = parser.parse_args()
+    config_path = ensure_data(args.data, args.articles, args.fresh)
+    config = load_config(config_path)
+    docs = open_index(config).doc_count()
+    print(f"\nkliping API benchmark: {docs:,} indexed documents (the {args.articles:,}-article corpus replica, "
+          f"a scaling proxy); {len(QUERIES)} queries ({len(COMMON)} common, {len(HEAVY)} heavy); "
+          f"{args.seconds:g} s per row\n")
+    measure(config_path, args, lambda line: print(line, flush=True))
+
+
+if __name__ == "__main__":
+    main()
