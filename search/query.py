@@ -28,6 +28,8 @@ from kliping.errors import QueryError
 
 #: Most index terms one wildcard or fuzzy term may expand to.
 MAX_EXPANSION = 1024
+#: Fuzzy terms (``banjr~``) only reach words that share this many first letters.
+MIN_FUZZY_PREFIX = 2
 MAX_QUERY_CHARS = 1000
 
 _EXACT = {"title": "title_exact", "body": "body_exact"}
@@ -91,10 +93,16 @@ def parse_query(text: str, schema) -> wq.Query:  # type: ignore[no-untyped-def]
 
 
 def check_expansion(parsed: wq.Query, reader: IndexReader, *, query_text: str = "") -> None:
-    """Refuse wildcard/fuzzy terms that would expand to more than MAX_EXPANSION terms."""
+    """Refuse wildcard/fuzzy/range terms that would expand to more than MAX_EXPANSION terms.
+
+    Fuzzy terms are also held to words sharing their first MIN_FUZZY_PREFIX
+    letters: without that, Whoosh compares every word in the index (seconds).
+    """
     for sub in _leaves(parsed):
-        if isinstance(sub, wq.Prefix | wq.Wildcard | wq.FuzzyTerm | wq.Regex):
-            text = str(getattr(sub, "text", ""))
+        if isinstance(sub, wq.FuzzyTerm) and sub.prefixlength < MIN_FUZZY_PREFIX:
+            sub.prefixlength = MIN_FUZZY_PREFIX
+        if isinstance(sub, wq.Prefix | wq.Wildcard | wq.FuzzyTerm | wq.Regex | wq.TermRange):
+            text = str(getattr(sub, "text", "") or sub)
             if isinstance(sub, wq.Prefix | wq.Wildcard) and len(text.replace("*", "").replace("?", "")) < 2:
                 raise QueryError(
                     f"the wildcard {text!r} is too broad; give at least two letters before *, e.g. 'korup*'",
