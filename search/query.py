@@ -99,8 +99,8 @@ def check_expansion(parsed: wq.Query, reader: IndexReader, *, query_text: str = 
     letters: without that, Whoosh compares every word in the index (seconds).
     """
     for sub in _leaves(parsed):
-        if isinstance(sub, wq.FuzzyTerm) and sub.prefixlength < MIN_FUZZY_PREFIX:
-            sub.prefixlength = MIN_FUZZY_PREFIX
+        if isinstance(sub, wq.FuzzyTerm):  # (never longer than the word: Whoosh's automaton breaks)
+            sub.prefixlength = max(0, min(max(sub.prefixlength, MIN_FUZZY_PREFIX), len(sub.text) - 1))
         if isinstance(sub, wq.Prefix | wq.Wildcard | wq.FuzzyTerm | wq.Regex | wq.TermRange):
             text = str(getattr(sub, "text", "") or sub)
             if isinstance(sub, wq.Prefix | wq.Wildcard) and len(text.replace("*", "").replace("?", "")) < 2:

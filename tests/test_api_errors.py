@@ -46,7 +46,9 @@ BREAK_IT = [
     "/search?q=banjir~99",
     "/search?q=penulis:%22%22",
     "/search?q=AND%20OR%20NOT",
-    "/search?q=%5B2019%20TO%5D",
+    "/search?q=%5B2019%20TO%5D",              # open and wide term ranges
+    "/search?q=%5Ba%20TO%20z%5D",
+    "/search?q=banjir~2",                     # fuzzy terms
     "/search?q=%3C%3E%26%27%22%22",
     "/search?q=banjir&q=jakarta",
 ]
@@ -61,6 +63,14 @@ def test_hostile_input_gets_a_200_or_a_json_400(client: httpx.Client, url: str) 
     body = response.json()
     if response.status_code != 200:
         assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
+
+
+@pytest.mark.parametrize("query", ["[a TO z]", "[2019 TO]", "banjir~2", "b~2", "b~2/5", "korup*", "ba*"])
+def test_expensive_queries_are_refused_or_answered_fast(client: httpx.Client, query: str) -> None:
+    start = time.perf_counter()
+    response = client.get("/search", params={"q": query})
+    assert response.status_code in (200, 400)
+    assert time.perf_counter() - start < 2.0
 
 
 def test_validation_errors_name_the_parameter(client: httpx.Client) -> None:
