@@ -9,6 +9,7 @@ index can always be repaired or rebuilt from here.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -88,6 +89,10 @@ class Archive:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
+
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """One immediate write transaction, for stores that keep their tables here."""
+        return self._write()
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -203,6 +208,21 @@ class Archive:
                 "attempts=pages.attempts+1, last_attempt=excluded.last_attempt",
                 (url, source, status, reason, article_id, _now()),
             )
+
+    def recheck_due(self, url: str, *, first_seen_after: str, last_attempt_before: str) -> bool:
+        """Whether a stored article is recent enough to look for edits and was not looked at lately."""
+        row = self.db.execute(
+            "SELECT 1 FROM pages p JOIN articles a ON a.id = p.article_id WHERE p.url = ? AND p.status = 'stored' "
+            "AND a.first_seen >= ? AND (p.last_attempt IS NULL OR p.last_attempt < ?)",
+            (url, first_seen_after, last_attempt_before),
+        ).fetchone()
+        return row is not None
+
+    def count_since(self, source: str, first_seen_after: str) -> int:
+        """Articles of ``source`` first stored at or after the given UTC ISO time."""
+        return int(self.db.execute(
+            "SELECT COUNT(*) FROM articles WHERE source = ? AND first_seen >= ?", (source, first_seen_after)
+        ).fetchone()[0])
 
     # -- HTTP validators (ingest.fetch.ValidatorStore) -----------------------
 

@@ -64,4 +64,23 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     failed      INTEGER NOT NULL,
     errors      TEXT NOT NULL DEFAULT '[]'
 );
+
+CREATE TABLE IF NOT EXISTS source_state (    -- the daemon's memory of each source
+    source        TEXT PRIMARY KEY,
+    failures      INTEGER NOT NULL DEFAULT 0, -- consecutive failed runs
+    backoff_until TEXT,                       -- UTC ISO 8601; runs before it are skipped
+    last_error    TEXT,
+    last_ok       TEXT,                       -- when a run last succeeded
+    next_run      TEXT,                       -- the daemon's next scheduled run (UTC ISO 8601)
+    updated_at    TEXT
+);
+
+CREATE TABLE IF NOT EXISTS backfill_progress ( -- how far `kliping backfill` walked each day's index pages
+    source     TEXT NOT NULL,
+    day        TEXT NOT NULL,                 -- YYYY-MM-DD
+    page       INTEGER NOT NULL DEFAULT 0,    -- last index page fully processed
+    done       INTEGER NOT NULL DEFAULT 0,    -- 1 when the day's last page was reached
+    updated_at TEXT,
+    PRIMARY KEY (source, day)
+);
 """

@@ -4,7 +4,8 @@ A page that fails never stops the cycle and a source that fails never stops
 the others: every failure becomes a reason in the :class:`SourceSummary`.
 URLs already handled are remembered in the archive and skipped, so a second
 crawl adds nothing (``refetch=True`` fetches stored articles again to catch
-edits).
+edits; a :class:`Recheck` does so only for recent articles not looked at lately,
+which is what the daemon uses).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from index.archive import Archive
@@ -32,6 +33,20 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 #: Most continuation pages followed for one multi-page article.
 MAX_CONTINUATIONS = 20
+
+
+@dataclass(frozen=True)
+class Recheck:
+    """Fetch again articles first seen within ``within`` seconds, at most once per ``every`` seconds."""
+
+    within: float
+    every: float
+
+    def bounds(self, now: datetime) -> tuple[str, str]:
+        """(first_seen_after, last_attempt_before) as the archive's ISO strings."""
+        after = now - timedelta(seconds=self.within)
+        before = now - timedelta(seconds=self.every)
+        return after.isoformat(timespec="seconds"), before.isoformat(timespec="seconds")
 
 
 @dataclass
@@ -68,13 +83,13 @@ class SourceCrawler:
         self.stop = stop or threading.Event()
         self.on_page = on_page
 
-    def run(self, source: Source, *, refetch: bool = False) -> SourceSummary:
+    def run(self, source: Source, *, refetch: bool = False, recheck: Recheck | None = None) -> SourceSummary:
         started = datetime.now(UTC)
         summary = SourceSummary(source.name)
         try:
             urls = self.discover(source, summary)
             summary.found = len(urls)
-            for url in self._to_fetch(source, urls, summary, refetch):
+            for url in self._to_fetch(source, urls, summary, refetch, recheck):
                 if self.stop.is_set():
                     log.info("source=%s stop requested; ending the cycle early", source.name)
                     break
@@ -118,18 +133,24 @@ class SourceCrawler:
                 urls.setdefault(url, None)
         return list(urls)
 
-    def _to_fetch(self, source: Source, urls: list[str], summary: SourceSummary, refetch: bool) -> list[str]:
-        todo = []
+    def _to_fetch(self, source: Source, urls: list[str], summary: SourceSummary, refetch: bool,
+                  recheck: Recheck | None = None) -> list[str]:
+        """New and retryable URLs first, then stored ones due for an edit check; capped at max_articles."""
+        todo, again = [], []
+        bounds = recheck.bounds(datetime.now(UTC)) if recheck else None
         for url in urls:
             state = self.archive.page_state(url)
             if state is None or (state["status"] == "failed" and state["attempts"] < MAX_ATTEMPTS) or (
                 refetch and state["status"] == "stored"
             ):
                 todo.append(url)
+            elif bounds and self.archive.recheck_due(url, first_seen_after=bounds[0], last_attempt_before=bounds[1]):
+                again.append(url)
             else:
                 summary.known += 1
+        todo += again
         if len(todo) > source.max_articles:
-            log.info("source=%s %d new URLs; taking the first %d (max_articles)", source.name, len(todo),
+            log.info("source=%s %d URLs to fetch; taking the first %d (max_articles)", source.name, len(todo),
                      source.max_articles)
             todo = todo[: source.max_articles]
         return todo

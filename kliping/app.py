@@ -6,11 +6,12 @@ paths and settings mean the same thing everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from index.archive import Archive
 from index.store import SearchIndex
-from ingest.fetch import Fetcher, FetchSettings
+from ingest.fetch import Fetcher, FetchSettings, Response
 from kliping.config import Config
 
 ARCHIVE_FILE = "archive.sqlite3"
@@ -42,6 +43,20 @@ def fetch_settings(config: Config) -> FetchSettings:
     )
 
 
-def make_fetcher(config: Config, archive: Archive | None = None) -> Fetcher:
+def make_fetcher(config: Config, archive: Archive | None = None, *,
+                 on_response: Callable[[Response], None] | None = None) -> Fetcher:
     """A fetcher whose conditional-GET validators live in the archive."""
-    return Fetcher(fetch_settings(config), validators=archive)
+    return Fetcher(fetch_settings(config), validators=archive, on_response=on_response)
+
+
+def warc_dir(config: Config) -> Path:
+    return config.data_dir / WARC_DIR
+
+
+def make_warc_recorder(config: Config):  # type: ignore[no-untyped-def]
+    """The fetcher hook that keeps article responses in WARC files, or None if ``daemon.warc`` is off."""
+    if not config.daemon.warc:
+        return None
+    from ingest.warc import WarcRecorder
+
+    return WarcRecorder(warc_dir(config), max_bytes=config.daemon.warc_max_bytes)

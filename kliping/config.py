@@ -120,6 +120,38 @@ class FetchConfig(_Strict):
     respect_robots: bool = Field(True, description="Obey robots.txt (turn off only for your own sites).")
 
 
+def _interval_field(default: str, description: str) -> Any:
+    return Field(default, description=description + " An interval: 30s, 15m, 2h, 1d.")
+
+
+class DaemonConfig(_Strict):
+    """How ``kliping daemon`` schedules sources, backs off failing ones and keeps raw responses."""
+
+    workers: int = Field(2, ge=1, le=16, description="Sources crawled at the same time (one thread each).")
+    jitter: float = Field(
+        30.0, ge=0, description="Up to this many seconds added at random to each run (at most a tenth of "
+        "an interval schedule), so sources do not all start on the same second.")
+    misfire_grace: str = _interval_field("5m", "A run that could not start on time still runs if this late.")
+    failure_budget: int = Field(
+        3, ge=1, description="Consecutive failed runs of a source before the daemon backs it off.")
+    max_backoff: str = _interval_field("6h", "Longest pause of a backed-off source (it doubles up to this).")
+    recheck_within: str = _interval_field("24h", "Articles first seen this recently are fetched again for edits.")
+    recheck_every: str = _interval_field("3h", "How often such a recent article is fetched again.")
+    warc: bool = Field(True, description="Keep every fetched article response in WARC files under data_dir/warc.")
+    warc_max_bytes: int = Field(
+        100_000_000, ge=10_000, description="Start a new WARC file once the current one is this big.")
+
+    @field_validator("misfire_grace", "max_backoff", "recheck_within", "recheck_every")
+    @classmethod
+    def _interval(cls, value: str) -> str:
+        parse_interval(value)
+        return value
+
+    def seconds(self, name: str) -> int:
+        """One of the interval settings in seconds, e.g. ``seconds("max_backoff")``."""
+        return parse_interval(getattr(self, name))
+
+
 class ApiConfig(_Strict):
     """The read-only HTTP query API (``kliping serve``)."""
 
@@ -136,6 +168,7 @@ class Config(_Strict):
     data_dir: Path = Field(Path("./data"), description="Where the archive, the index and the WARC files live.")
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     api: ApiConfig = Field(default_factory=ApiConfig)
+    daemon: DaemonConfig = Field(default_factory=DaemonConfig)
     sources: list[Source] = Field(default_factory=list)
 
     @field_validator("sources")

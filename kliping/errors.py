@@ -13,6 +13,7 @@ surface (the CLI, the API) turns them into messages in one place::
     │   └── NotAnArticle     the page is a section/tag/video/error page, not an article
     ├── ArchiveError         the SQLite archive could not be read or written
     ├── IndexBusy            the Whoosh index stayed locked past the timeout
+    ├── AlreadyRunning       another daemon holds the data_dir's lock (carries .pid)
     └── QueryError           a search query or filter is malformed (carries .query)
 """
 
@@ -72,6 +73,14 @@ class ArchiveError(KlipingError):
 
 class IndexBusy(KlipingError):
     code = "index_busy"
+
+
+class AlreadyRunning(KlipingError):
+    code = "already_running"
+
+    def __init__(self, message: str, *, pid: int | None = None) -> None:
+        super().__init__(message)
+        self.pid = pid
 
 
 class QueryError(KlipingError):

@@ -119,7 +119,9 @@ pass_app = click.make_pass_decorator(AppContext)
 #: Subcommand modules, in the order ``kliping --help`` lists them. Each module
 #: defines one click command called ``command``; it is imported only when
 #: needed, so one command's heavy imports never slow or break another.
-COMMAND_MODULES: list[str] = ["extract", "crawl", "search", "status", "importer", "reindex", "stem", "serve"]
+COMMAND_MODULES: list[str] = [
+    "extract", "crawl", "daemon", "backfill", "reextract", "search", "status", "importer", "reindex", "stem", "serve",
+]
 
 #: Commands whose module is named otherwise (``import`` is a Python keyword).
 _MODULE_FOR = {"import": "importer"}

@@ -1,0 +1,143 @@
+"""The long-running ingest service: one scheduled job per source, one index writer.
+
+::
+
+    main thread: lock data_dir -> catch the index up -> schedule -> wait for SIGTERM/SIGINT
+    pool (daemon.workers threads): run_source(source) for each due source
+        backed off?  -> skip (logged)
+        SourceCrawler.run: discover, fetch, extract, archive.upsert per article
+        failure budget updated, next run persisted
+        index catch-up (one at a time, behind a lock)
+    on a signal: the stop event is set; each running crawl ends after the page in
+    hand (already committed), records its run; the index catches up; exit 0
+
+Nothing here is lost on kill -9: every article is committed on its own and the
+index catches up from the archive's watermark on the next start.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from types import FrameType
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from index.archive import Archive
+from index.store import SearchIndex
+from ingest.budget import BudgetPolicy, FailureBudget
+from ingest.crawl import Recheck, SourceCrawler, SourceSummary
+from ingest.daemon.triggers import first_run, period_seconds, source_trigger
+from ingest.fetch import Fetcher
+from kliping.config import Config, Source
+from kliping.errors import KlipingError
+
+__all__ = ["Daemon"]
+
+log = logging.getLogger(__name__)
+
+
+class Daemon:
+    """Schedules every configured source; ``run()`` blocks until a stop signal."""
+
+    def __init__(self, config: Config, fetcher: Fetcher, archive: Archive, index: SearchIndex) -> None:
+        settings = config.daemon
+        self.config = config
+        self.archive = archive
+        self.index = index
+        self.stop = threading.Event()
+        self.crawler = SourceCrawler(fetcher, archive, None, stop=self.stop)
+        self.budget = FailureBudget(archive, BudgetPolicy(settings.failure_budget, settings.seconds("max_backoff")))
+        self.recheck = Recheck(settings.seconds("recheck_within"), settings.seconds("recheck_every"))
+        self._index_lock = threading.Lock()
+        defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": settings.seconds("misfire_grace")}
+        self.scheduler = BackgroundScheduler(executors={"default": ThreadPoolExecutor(settings.workers)},
+                                             job_defaults=defaults)
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def run(self) -> int:
+        """Serve until SIGTERM/SIGINT (or :meth:`request_stop`); returns the exit code."""
+        self._install_signals()
+        self.catch_up()
+        self._schedule()
+        self.scheduler.start()
+        log.info("event=daemon_started sources=%d workers=%d", len(self.config.sources), self.config.daemon.workers)
+        while not self.stop.wait(0.5):
+            pass
+        log.info("event=daemon_stopping reason=signal (finishing the pages in hand)")
+        self.scheduler.shutdown(wait=True)
+        for source in self.config.sources:
+            self.budget.set_next_run(source.name, None)
+        self.catch_up()
+        log.info("event=daemon_stopped")
+        return 0
+
+    def request_stop(self, signum: int | None = None, frame: FrameType | None = None) -> None:
+        if self.stop.is_set():
+            log.warning("event=signal_again detail='still finishing the page in hand; kill -9 is safe too'")
+        self.stop.set()
+
+    def _install_signals(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self.request_stop)
+            signal.signal(signal.SIGINT, self.request_stop)
+
+    def _schedule(self) -> None:
+        runs = self.archive.last_runs()
+        for source in self.config.sources:
+            last = runs.get(source.name, {}).get("started_at")
+            job = self.scheduler.add_job(
+                self.run_source, source_trigger(source, self.config.daemon.jitter), args=[source],
+                id=source.name, name=source.name, next_run_time=first_run(source, last),
+            )
+            self.budget.set_next_run(source.name, job.next_run_time)
+            log.info("event=scheduled source=%s trigger=%r first_run=%s", source.name, str(job.trigger),
+                     job.next_run_time.isoformat())
+
+    # -- one run -------------------------------------------------------------
+
+    def run_source(self, source: Source) -> SourceSummary | None:
+        """One scheduled run; never raises (a failing source must not stop the daemon)."""
+        self._persist_next_run(source)
+        if self.stop.is_set():
+            return None
+        try:
+            until = self.budget.backing_off(source.name)
+            if until:
+                log.info("event=run_skipped source=%s reason=backoff until=%s", source.name, until)
+                return None
+            log.info("event=run_start source=%s", source.name)
+            summary = self.crawler.run(source, recheck=self.recheck)
+            state = self.budget.record(source.name, summary, interval=period_seconds(source))
+            log.info("event=run_end source=%s found=%d new=%d updated=%d unchanged=%d failed=%d seconds=%.1f "
+                     "failures_in_a_row=%d", source.name, summary.found, summary.new, summary.updated,
+                     summary.unchanged, summary.failed, summary.seconds, state.failures)
+            for error in summary.errors[:20]:
+                log.info("event=page_failed source=%s url=%s reason=%r", source.name, error["url"], error["reason"])
+        except Exception:  # a bug in one run is logged with its traceback; the schedule goes on
+            log.exception("event=run_crashed source=%s", source.name)
+            return None
+        self.catch_up()
+        return summary
+
+    def _persist_next_run(self, source: Source) -> None:
+        job = self.scheduler.get_job(source.name)
+        try:
+            self.budget.set_next_run(source.name, job.next_run_time if job else None)
+        except KlipingError as exc:
+            log.warning("event=state_write_failed source=%s reason=%r", source.name, str(exc))
+
+    def catch_up(self) -> int:
+        """Index what the archive gained; one writer at a time; a busy index is reported and retried later."""
+        with self._index_lock:
+            try:
+                done = self.index.catch_up(self.archive)
+            except KlipingError as exc:
+                log.warning("event=index_catch_up_failed reason=%r (the next run retries)", str(exc))
+                return 0
+        if done:
+            log.info("event=indexed documents=%d watermark=%d", done, self.index.watermark())
+        return done

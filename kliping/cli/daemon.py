@@ -1,0 +1,55 @@
+"""``kliping daemon``: keep every configured source current, until stopped."""
+
+from __future__ import annotations
+
+import click
+
+from ingest.daemon import Daemon, DaemonLock
+from ingest.daemon.logfmt import use_key_value_logs
+from kliping.app import make_fetcher, make_warc_recorder, open_archive, open_index
+from kliping.cli import EXIT_BUSY, EXIT_USAGE, pass_app
+from kliping.errors import AlreadyRunning
+
+
+@click.command("daemon")
+@pass_app
+def command(app) -> None:  # type: ignore[no-untyped-def]
+    """Crawl every source on its schedule until SIGTERM or Ctrl-C.
+
+    Each source runs on its `schedule` (cron) or `every` (interval). A source
+    that keeps failing is backed off; every article response is kept in WARC
+    files under data_dir/warc. SIGTERM finishes the page in hand and exits 0.
+    Only one daemon may run per data_dir (exit 4 names the one that does).
+    Logs are key=value lines on stderr; pass --log-level info to see each run.
+
+    \b
+    Examples:
+      kliping --log-level info daemon
+      systemctl start kliping      # see deploy/kliping.service
+    """
+    config = app.config
+    if not config.sources:
+        click.echo("Error: config.yaml lists no sources; add one under `sources:`", err=True)
+        raise SystemExit(EXIT_USAGE)
+    use_key_value_logs()
+    try:
+        lock = DaemonLock(config.data_dir).acquire()
+    except AlreadyRunning as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(EXIT_BUSY) from None
+    try:
+        raise SystemExit(_serve(config))
+    finally:
+        lock.release()
+
+
+def _serve(config) -> int:  # type: ignore[no-untyped-def]
+    archive = open_archive(config)
+    recorder = make_warc_recorder(config)
+    try:
+        with make_fetcher(config, archive, on_response=recorder) as fetcher:
+            return Daemon(config, fetcher, archive, open_index(config)).run()
+    finally:
+        if recorder is not None:
+            recorder.close()
+        archive.close()
