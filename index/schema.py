@@ -1,17 +1,21 @@
-"""The Whoosh schema: what is searchable, in which view, and what is stored.
+"""The Whoosh schema: what is searchable, and what is stored.
 
-Each text has two views: a stemmed one for recall (``menjatuhkan sanksi``
-matches ``sanksi-sanksi``, ``dijatuhkan``) and an exact one for precision
-(quoted phrases and names). Titles weigh more than bodies. Bodies are not
-stored here: snippets are cut from the archive's copy, which keeps the index
-small and the archive the one source of truth.
+Title and body are :class:`index.fields.MergedText` fields: exact words for
+quoted phrases and names, marked roots so a free word matches all its forms
+(``menjatuhkan sanksi`` finds ``sanksi-sanksi`` and ``dijatuhkan``). Titles
+weigh more than bodies. Bodies are not stored here: snippets are cut from the
+archive's copy, which keeps the index small and the archive the one source of
+truth. The publish time is a column, not indexed terms: date filters and
+sorting read it directly (see :mod:`search.datefilter`).
 """
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
-from index.analysis import exact_analyzer, stemmed_analyzer
+from index.analysis import exact_analyzer
+from index.fields import MergedText
 
 TITLE_BOOST = 2.0
 
@@ -28,21 +32,20 @@ FIELD_ALIASES = {
 #: The fields a bare query word is looked up in.
 DEFAULT_FIELDS = ("title", "body")
 
+#: The ``published`` column's value for an article without a date.
+NO_DATE = 0
+
 
 def build_schema() -> Schema:
-    stemmed = stemmed_analyzer()
-    exact = exact_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
-        url=ID(stored=True),
+        url=STORED,
         source=ID(stored=True, sortable=True),
         section=ID(stored=True),
-        title=TEXT(analyzer=stemmed, field_boost=TITLE_BOOST, stored=True),
-        title_exact=TEXT(analyzer=exact, field_boost=TITLE_BOOST),
-        body=TEXT(analyzer=stemmed),
-        body_exact=TEXT(analyzer=exact),
-        author=TEXT(analyzer=exact, stored=True),
-        published=DATETIME(sortable=True),
+        title=MergedText(field_boost=TITLE_BOOST, stored=True),
+        body=MergedText(),
+        author=TEXT(analyzer=exact_analyzer(), stored=True),
+        published=COLUMN(NumericColumn("Q", default=NO_DATE)),
         published_text=STORED,
-        month=ID(stored=True, sortable=True),
+        month=ID(sortable=True),
     )

@@ -18,11 +18,12 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
+from whoosh.util.times import datetime_to_long
 from whoosh.writing import IndexWriter
 
 from index.archive import Archive
 from index.dates import to_wib_naive
-from index.schema import build_schema
+from index.schema import NO_DATE, build_schema
 from ingest.article import Article
 from kliping.errors import IndexBusy
 
@@ -45,11 +46,9 @@ def article_fields(article: Article) -> dict[str, Any]:
         "source": article.source or "",
         "section": (article.section or "").lower(),
         "title": article.title,
-        "title_exact": article.title,
         "body": article.body,
-        "body_exact": article.body,
         "author": article.author or "",
-        "published": published,
+        "published": datetime_to_long(published) if published else NO_DATE,
         "published_text": article.published,
         "month": published.strftime("%Y-%m") if published else "",
     }

@@ -17,7 +17,7 @@ from datetime import datetime
 from whoosh.reading import IndexReader
 from whoosh.util.times import datetime_to_long
 
-_MISSING = 2**64 - 1  # what Whoosh's numeric column holds for a document without a date
+from index.schema import NO_DATE
 
 
 class DateColumn:
@@ -25,7 +25,7 @@ class DateColumn:
 
     def __init__(self, reader: IndexReader, field: str = "published") -> None:
         column = reader.column_reader(field, translate=False)
-        pairs = sorted((value, docnum) for docnum, value in enumerate(column) if value != _MISSING)
+        pairs = sorted((value, docnum) for docnum, value in enumerate(column) if value != NO_DATE)
         self.keys = [value for value, _ in pairs]
         self.docs = [docnum for _, docnum in pairs]
 

@@ -14,15 +14,19 @@ from whoosh import query as wq
 from whoosh.qparser import (
     FieldAliasPlugin,
     FuzzyTermPlugin,
-    GtLtPlugin,
-    MultifieldParser,
+    MultifieldPlugin,
     OperatorsPlugin,
+    PhrasePlugin,
     Plugin,
+    QueryParser,
     syntax,
 )
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from index.analysis import ROOT_MARK
+from index.analysis.tokenizer import scan
+from index.fields import MergedText
 from index.schema import DEFAULT_FIELDS, FIELD_ALIASES
 from kliping.errors import QueryError
 
@@ -32,26 +36,61 @@ MAX_EXPANSION = 1024
 MIN_FUZZY_PREFIX = 2
 MAX_QUERY_CHARS = 1000
 
-_EXACT = {"title": "title_exact", "body": "body_exact"}
+
+class KlipingParser(QueryParser):
+    """Whoosh's parser, with free words on merged fields turned into root lookups."""
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):  # type: ignore[no-untyped-def]
+        field = self.schema[fieldname] if self.schema and fieldname in self.schema else None
+        if not isinstance(field, MergedText):
+            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        if termclass is wq.Term:
+            return field.word_query(fieldname, text, boost)
+        # wildcards and fuzzy terms work on the exact words
+        return termclass(fieldname, text.lower(), boost=boost)
 
 
-class ExactPhrasePlugin(Plugin):
-    """Moves quoted phrases onto the unstemmed fields (runs after multifield)."""
+class GapPhrase(PhrasePlugin.PhraseNode):
+    """A quoted phrase on exact words; a function word left out of the index
+    widens the allowed gap there instead of breaking the match."""
 
-    def filters(self, parser: MultifieldParser) -> list[tuple[object, int]]:
-        return [(self._to_exact, 200)]
+    def query(self, parser):  # type: ignore[no-untyped-def]
+        fieldname = self.fieldname or parser.fieldname
+        field = parser.schema[fieldname] if parser.schema and fieldname in parser.schema else None
+        if not isinstance(field, MergedText):
+            return super().query(parser)
+        tokens = [(t.text, t.pos) for t in field.tokenize(self.text, mode="query", positions=True)]
+        if not tokens:
+            return wq.NullQuery
+        if len(tokens) == 1:
+            return syntax.attach(wq.Term(fieldname, tokens[0][0], boost=self.boost), self)
+        widest = max(b[1] - a[1] for a, b in zip(tokens, tokens[1:], strict=False))
+        slop = self.slop + widest - 1
+        phrase = wq.Phrase(fieldname, [text for text, _ in tokens], slop=slop, boost=self.boost)
+        return syntax.attach(phrase, self)
 
-    def _to_exact(self, parser: MultifieldParser, group: syntax.GroupNode) -> syntax.GroupNode:
-        for node in group:
+
+class GapPhrasePlugin(Plugin):
+    """Swaps Whoosh's phrase nodes for :class:`GapPhrase` (runs after multifield)."""
+
+    def filters(self, parser: QueryParser) -> list[tuple[object, int]]:
+        return [(self._swap, 200)]
+
+    def _swap(self, parser: QueryParser, group: syntax.GroupNode) -> syntax.GroupNode:
+        for i, node in enumerate(group):
             if isinstance(node, syntax.GroupNode):
-                self._to_exact(parser, node)
-            elif type(node).__name__ == "PhraseNode" and node.fieldname in _EXACT:
-                node.set_fieldname(_EXACT[node.fieldname], override=True)
+                self._swap(parser, node)
+            elif type(node) is PhrasePlugin.PhraseNode:
+                swapped = GapPhrase(node.text, node.textstartchar, node.slop)
+                swapped.set_fieldname(node.fieldname)
+                swapped.startchar, swapped.endchar, swapped.boost = node.startchar, node.endchar, node.boost
+                group[i] = swapped
         return group
 
 
-def make_parser(schema) -> MultifieldParser:  # type: ignore[no-untyped-def]
-    parser = MultifieldParser(list(DEFAULT_FIELDS), schema)
+def make_parser(schema) -> QueryParser:  # type: ignore[no-untyped-def]
+    parser = KlipingParser(None, schema)
+    parser.add_plugin(MultifieldPlugin(list(DEFAULT_FIELDS)))
     parser.remove_plugin_class(OperatorsPlugin)
     parser.add_plugin(
         OperatorsPlugin(
@@ -67,8 +106,7 @@ def make_parser(schema) -> MultifieldParser:  # type: ignore[no-untyped-def]
         aliases.setdefault(field, []).append(alias)
     parser.add_plugin(FieldAliasPlugin(aliases))
     parser.add_plugin(FuzzyTermPlugin())
-    parser.add_plugin(GtLtPlugin())
-    parser.add_plugin(ExactPhrasePlugin())
+    parser.add_plugin(GapPhrasePlugin())
     return parser
 
 
@@ -77,6 +115,8 @@ def parse_query(text: str, schema) -> wq.Query:  # type: ignore[no-untyped-def]
     text = (text or "").replace("\x00", " ").strip()
     if not text:
         raise QueryError("the query is empty; type some words, e.g. kliping search \"sanksi Rusia\"", query=text)
+    if text in ("*", "*:*"):
+        return wq.Every()  # every article: for browsing by date, source or author filters
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is {len(text)} characters long; keep it under {MAX_QUERY_CHARS}", query=text)
     if text.count('"') % 2:
@@ -125,11 +165,24 @@ def _leaves(q: wq.Query):  # type: ignore[no-untyped-def]
 
 
 def did_you_mean(searcher: Searcher, parsed: wq.Query, text: str) -> str | None:
-    """A spelling suggestion from the index's own words, or None."""
-    try:
-        corrected = searcher.correct_query(parsed, text, maxdist=2, prefix=1)
-    except Exception:  # suggestions are a nicety; never fail a search for one
-        return None
-    if corrected.query != parsed and corrected.string and corrected.string != text:
-        return corrected.string
-    return None
+    """A respelling of the query's words from the index's own words, or None.
+
+    Only plain words are respelt (``korupsl`` -> ``korupsi``); operators,
+    fields and phrases are left as typed.
+    """
+    reader = searcher.reader()
+    respelt = text
+    changed = False
+    for token in scan(text):
+        word = text[token.start:token.end]
+        if word.isupper() or token.protected or reader.doc_frequency("body", token.text):
+            continue
+        try:
+            suggestions = searcher.suggest("body", token.text, limit=3, maxdist=2, prefix=1)
+        except Exception:  # suggestions are a nicety; never fail a search for one
+            return None
+        better = next((s for s in suggestions if not s.startswith(ROOT_MARK)), None)
+        if better:
+            respelt = respelt.replace(word, better, 1)
+            changed = True
+    return respelt if changed else None

@@ -24,8 +24,29 @@ class _MarkerFormatter(highlight.Formatter):
         return f"{_OPEN}{highlight.get_text(text, token, replace)}{_CLOSE}"
 
 
+class _OnePerWord(highlight.Highlighter):
+    """The merged field yields a word and its marked root at the same place;
+    keep one token per place, matched if either matched, so no word is shown twice."""
+
+    def _merge_matched_tokens(self, tokens):  # type: ignore[no-untyped-def]
+        return super()._merge_matched_tokens(_one_per_span(tokens))
+
+
+def _one_per_span(tokens):  # type: ignore[no-untyped-def]
+    held = None
+    for token in tokens:
+        if held is not None and token.startchar == held.startchar:
+            held.matched = held.matched or token.matched
+            continue
+        if held is not None:
+            yield held
+        held = token.copy()
+    if held is not None:
+        yield held
+
+
 def make_highlighter() -> highlight.Highlighter:
-    return highlight.Highlighter(
+    return _OnePerWord(
         fragmenter=highlight.ContextFragmenter(maxchars=200, surround=60),
         formatter=_MarkerFormatter(),
         scorer=highlight.BasicFragmentScorer(),

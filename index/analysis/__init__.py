@@ -4,6 +4,7 @@ Public surface (the index and the ``kliping stem`` command use only these)::
 
     stemmed_analyzer()  # recall fields: tokens, function words out, roots
     exact_analyzer()    # exact/phrase fields: the same tokens, lower-cased
+    merged_analyzer()   # the index's title/body: exact words + marked roots (see views)
     stem(word)          # one lower-cased word -> its root
     tokenize(text)      # the exact-view terms of a text
 
@@ -14,8 +15,9 @@ analysis), ``stemming`` (cache and reduplication), ``stopwords``,
 ``components`` (the Whoosh tokenizer, filters and analyzers).
 """
 
-from index.analysis.components import exact_analyzer, stemmed_analyzer
+from index.analysis.components import exact_analyzer, merged_analyzer, stemmed_analyzer
 from index.analysis.stemming import stem
 from index.analysis.tokenizer import tokenize
+from index.analysis.views import ROOT_MARK, root_term
 
-__all__ = ["exact_analyzer", "stem", "stemmed_analyzer", "tokenize"]
+__all__ = ["ROOT_MARK", "exact_analyzer", "merged_analyzer", "root_term", "stem", "stemmed_analyzer", "tokenize"]

@@ -15,6 +15,7 @@ from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 from index.analysis.stemming import stem
 from index.analysis.stopwords import stopwords
 from index.analysis.tokenizer import scan
+from index.analysis.views import token_terms
 
 
 class IndonesianTokenizer(Tokenizer):
@@ -117,3 +118,35 @@ def stemmed_analyzer() -> CompositeAnalyzer:
 def exact_analyzer() -> CompositeAnalyzer:
     """Precision view (quoted phrases, names): the same tokens, lower-cased, nothing removed."""
     return CompositeAnalyzer(IndonesianTokenizer())
+
+
+class MergedViewFilter(Filter):
+    """The merged field's terms (see :mod:`.views`): exact words, and marked roots when indexing.
+
+    In ``query`` mode only exact words come out (phrases are made of them);
+    free query words are turned into root lookups by the query parser.
+    Function words are dropped with their positions kept.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            terms = token_terms(t.text, getattr(t, "protected", False))
+            if not terms:
+                continue
+            yield t
+            if len(terms) > 1 and t.mode != "query":
+                t.text = terms[1]
+                yield t
+
+
+def merged_analyzer() -> CompositeAnalyzer:
+    """Title and body: exact words plus marked roots in one field."""
+    return CompositeAnalyzer(IndonesianTokenizer(), MergedViewFilter())
+
+

@@ -72,22 +72,32 @@ def is_acronym(surface: str) -> bool:
     return surface.isupper() and 2 <= len(surface) <= MAX_ACRONYM_LENGTH
 
 
+def normalize(kind: str, surface: str) -> tuple[str, bool]:
+    """One regex match (its group name and text) -> (token text, protected)."""
+    if kind == "word":
+        core = _HYPHEN_CLITIC.sub("", surface) if "-" in surface else surface
+        return _fold(core), is_acronym(core)
+    if kind == "url":
+        return surface.rstrip(_URL_TAIL).lower(), True
+    if kind == "dotted":
+        return surface.replace(".", "").lower(), True
+    return surface.lower(), True
+
+
+def matches(text: str) -> Iterator[re.Match[str]]:
+    """The raw token matches of ``text``, for callers that cache by surface."""
+    return _PATTERN.finditer(text)
+
+
 def scan(text: str) -> Iterator[Token]:
     """Every token of ``text`` in order, with its span."""
     for match in _PATTERN.finditer(text):
-        kind = match.lastgroup
+        kind = match.lastgroup or "word"
         start, end = match.span()
-        surface = match.group()
-        if kind == "word":
-            core = _HYPHEN_CLITIC.sub("", surface) if "-" in surface else surface
-            yield Token(_fold(core), start, end, is_acronym(core))
-        elif kind == "url":
-            stripped = surface.rstrip(_URL_TAIL)
-            yield Token(stripped.lower(), start, start + len(stripped), True)
-        elif kind == "dotted":
-            yield Token(surface.replace(".", "").lower(), start, end, True)
-        else:
-            yield Token(surface.lower(), start, end, True)
+        token, protected = normalize(kind, match.group())
+        if kind == "url":
+            end = start + len(match.group().rstrip(_URL_TAIL))
+        yield Token(token, start, end, protected)
 
 
 def tokenize(text: str) -> list[str]:
