@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "clickid_news_2019.jsonl.gz"
 CORPUS_ARTICLES = 300
 CORPUS_STRIDE = 70  # 300 * 70 < 21,940: a spread over every source
-KLIPING = [sys.executable, "-m", "kliping.cli"] if not (ROOT / ".venv/bin/kliping").exists() \
-    else [str(ROOT / ".venv/bin/kliping")]
+#: The CLI, run by this interpreter from this checkout (cwd=ROOT comes first on sys.path).
+KLIPING = [sys.executable, "-c", "from kliping.cli import main; main()"]
 
 #: Articles written for the tests, each pinning one behaviour.
 PINNED = [
