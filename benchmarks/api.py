@@ -40,7 +40,7 @@ from benchmarks.common import ROOT, percentiles, scaled_corpus  # noqa: E402
 from index.archive import Archive  # noqa: E402
 from ingest.article import Article  # noqa: E402
 from kliping.app import archive_path, open_archive, open_index  # noqa: E402
-from kliping.config import load_config  # noqa: E402
+from kliping.config import Config, load_config  # noqa: E402
 from search.engine import Engine, SearchRequest  # noqa: E402
 
 #: The CLI, run by this interpreter from this checkout (so a snapshot of the tree benchmarks itself).
@@ -69,7 +69,7 @@ def ensure_data(data: Path, articles: int, fresh: bool) -> Path:
     config_path.write_text(json.dumps({"data_dir": "./data", "api": {"rate_limit": 10_000_000}}))
     config = load_config(config_path)
     index = open_index(config)
-    if archive_path(config).exists() and index.exists() and Archive(archive_path(config)).count() >= articles:
+    if _usable(config, articles):
         return config_path
     print(f"building the bench data: {articles:,} articles into {data} (once) ...", flush=True)
     start = time.perf_counter()
@@ -80,6 +80,19 @@ def ensure_data(data: Path, articles: int, fresh: bool) -> Path:
     index.rebuild(archive)
     print(f"  archived in {archived - start:.0f} s, indexed in {time.perf_counter() - archived:.0f} s", flush=True)
     return config_path
+
+
+def _usable(config: Config, articles: int) -> bool:
+    """Bench data of at least this size that today's code can still read (the schema is pickled in it)."""
+    if not archive_path(config).exists() or not open_index(config).exists():
+        return False
+    try:
+        engine = Engine(open_index(config), open_archive(config, readonly=True))
+        engine.search(SearchRequest(query="banjir"))
+    except Exception as exc:  # an index written by older code: rebuild rather than fail
+        print(f"the bench data cannot be used ({exc}); rebuilding", flush=True)
+        return False
+    return Archive(archive_path(config)).count() >= articles
 
 
 def extra_records(path: Path, n: int) -> Path:
