@@ -209,6 +209,11 @@ class Archive:
                 (url, source, status, reason, article_id, _now()),
             )
 
+    def page_sources(self) -> dict[str, str]:
+        """Every URL the crawler tried as an article, with its source."""
+        rows = self.db.execute("SELECT url, COALESCE(source, '') FROM pages")
+        return {row[0]: row[1] for row in rows}
+
     def recheck_due(self, url: str, *, first_seen_after: str, last_attempt_before: str) -> bool:
         """Whether a stored article is recent enough to look for edits and was not looked at lately."""
         row = self.db.execute(

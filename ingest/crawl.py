@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from index.archive import Archive
 from index.store import SearchIndex
@@ -180,22 +180,35 @@ class SourceCrawler:
         return article
 
     def fetch_article(self, source: Source, url: str) -> Article:
-        response = self.fetcher.get(url)
-        profile = ExtractProfile(**source.extract.model_dump())
-        kwargs: dict[str, Any] = {"fetched_at": response.fetched_at, "source": source.name, "profile": profile}
-        first = extract_article(response.content, response.url, headers=response.headers, **kwargs)
-        rest = continuation_urls(response.content, response.url, headers=response.headers)[:MAX_CONTINUATIONS]
-        if not rest:
-            return first
-        pages = [first]
-        for page_url in rest:
-            page = self.fetcher.get(page_url)
-            pages.append(extract_article(page.content, page.url, headers=page.headers, **kwargs))
-        merged = merge_pages(pages)
-        merged.url = first.url
-        return merged
+        return assemble_article(source, self.fetcher.get(url), self.fetcher.get)
 
     def _report(self, url: str, outcome: str) -> None:
         log.info("page url=%s outcome=%s", url, outcome)
         if self.on_page:
             self.on_page(url, outcome)
+
+
+class PageLike(Protocol):
+    """What assembling an article needs of a response: a fetched one or one read back from a WARC file."""
+
+    url: str
+    content: bytes
+    headers: dict[str, str]
+    fetched_at: datetime
+
+
+def assemble_article(source: Source, response: PageLike, get_page: Callable[[str], PageLike]) -> Article:
+    """The article on ``response``, its continuation pages (got with ``get_page``) merged in."""
+    profile = ExtractProfile(**source.extract.model_dump())
+    kwargs: dict[str, Any] = {"fetched_at": response.fetched_at, "source": source.name, "profile": profile}
+    first = extract_article(response.content, response.url, headers=response.headers, **kwargs)
+    rest = continuation_urls(response.content, response.url, headers=response.headers)[:MAX_CONTINUATIONS]
+    if not rest:
+        return first
+    pages = [first]
+    for page_url in rest:
+        page = get_page(page_url)
+        pages.append(extract_article(page.content, page.url, headers=page.headers, **kwargs))
+    merged = merge_pages(pages)
+    merged.url = first.url
+    return merged

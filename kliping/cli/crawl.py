@@ -8,7 +8,7 @@ import time
 import click
 
 from ingest.crawl import SourceCrawler, SourceSummary
-from kliping.app import make_fetcher, open_archive, open_index
+from kliping.app import make_fetcher, make_warc_recorder, open_archive, open_index
 from kliping.cli import EXIT_FAILED, pass_app
 from kliping.cli.options import json_option, source_option
 
@@ -37,13 +37,16 @@ def command(app, sources: tuple[str, ...], refetch: bool, as_json: bool) -> None
     index = open_index(config)
     summaries: list[SourceSummary] = []
     started = time.monotonic()
-    with make_fetcher(config, archive) as fetcher:
+    recorder = make_warc_recorder(config)
+    with make_fetcher(config, archive, on_response=recorder) as fetcher:
         crawler = SourceCrawler(fetcher, archive, index)
         for source in chosen:
             summary = crawler.run(source, refetch=refetch)
             summaries.append(summary)
             if not as_json:
                 _print_summary(summary)
+    if recorder is not None:
+        recorder.close()
     elapsed = time.monotonic() - started
     stored = sum(s.new + s.updated for s in summaries)
     if as_json:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from datetime import UTC, datetime
 
 import click
 
@@ -13,30 +15,55 @@ from kliping.cli.options import json_option
 
 def collect_status(config) -> dict:  # type: ignore[no-untyped-def]
     """Counts and last runs per source, as one plain dict (the API uses it too)."""
+    from ingest.daemon.lock import holder_pid
+
     index = open_index(config)
-    if not archive_path(config).exists():
-        counts, runs, total = {}, {}, 0
-    else:
-        archive = open_archive(config, readonly=True)
-        counts, runs, total = archive.counts_by_source(), archive.last_runs(), archive.count()
+    archive = open_archive(config, readonly=True) if archive_path(config).exists() else None
+    counts, runs, total = (archive.counts_by_source(), archive.last_runs(), archive.count()) if archive else ({}, {}, 0)
+    states = _daemon_states(archive)
+    pid = holder_pid(config.data_dir)
     indexed = _indexed_by_source(index)
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0).isoformat(timespec="seconds")
     names = [s.name for s in config.sources] + sorted(set(counts) - {s.name for s in config.sources})
     sources = []
     for name in names:
-        run = runs.get(name)
+        run, state = runs.get(name), states.get(name, {})
         sources.append({
             "name": name,
             "configured": any(s.name == name for s in config.sources),
             "archived": counts.get(name, 0),
+            "today": archive.count_since(name, today) if archive and counts.get(name) else 0,
             "indexed": indexed.get(name, 0),
             "last_run": _run(run),
+            "next_run": state.get("next_run") if pid else None,
+            "last_error": (run and _run(run)["last_error"]) or state.get("last_error"),  # type: ignore[index]
+            "backoff": _backoff(state),
         })
     return {
         "data_dir": str(config.data_dir),
+        "daemon": {"running": pid is not None, "pid": pid},
         "archive": {"articles": total},
         "index": {"documents": index.doc_count(), "watermark": index.watermark()},
         "sources": sources,
     }
+
+
+def _daemon_states(archive) -> dict[str, dict]:  # type: ignore[no-untyped-def,type-arg]
+    """The daemon's per-source memory; empty for an archive older than the daemon."""
+    if archive is None:
+        return {}
+    from ingest.budget import FailureBudget
+
+    try:
+        return {name: state.to_dict() for name, state in FailureBudget(archive).states().items()}
+    except sqlite3.OperationalError:
+        return {}
+
+
+def _backoff(state: dict) -> dict:  # type: ignore[type-arg]
+    until = state.get("backoff_until")
+    active = bool(until and datetime.fromisoformat(until) > datetime.now(UTC))
+    return {"active": active, "until": until if active else None, "failures_in_a_row": state.get("failures", 0)}
 
 
 def _run(run: dict | None) -> dict | None:  # type: ignore[type-arg]
@@ -74,10 +101,22 @@ def command(app, as_json: bool) -> None:  # type: ignore[no-untyped-def]
         click.echo(json.dumps(status, ensure_ascii=False, indent=2))
         return
     click.echo(f"data: {status['data_dir']}")
+    daemon = status["daemon"]
+    click.echo(f"daemon: {'running, pid ' + str(daemon['pid']) if daemon['running'] else 'not running'}")
     click.echo(f"archive: {status['archive']['articles']} articles; index: {status['index']['documents']} documents")
     for s in status["sources"]:
-        run = s["last_run"]
-        last = f"last run {run['finished_at']} (new {run['new']}, failed {run['failed']})" if run else "never crawled"
-        click.echo(f"  {s['name']:<16} archived {s['archived']:>7}  indexed {s['indexed']:>7}  {last}")
-        if run and run["last_error"]:
-            click.echo(f"  {'':<16} last error: {run['last_error']}")
+        _print_source(s)
+
+
+def _print_source(s: dict) -> None:  # type: ignore[type-arg]
+    run = s["last_run"]
+    last = f"last run {run['finished_at']} (new {run['new']}, failed {run['failed']})" if run else "never crawled"
+    click.echo(f"  {s['name']:<16} archived {s['archived']:>7} (today {s['today']})  indexed {s['indexed']:>7}  {last}")
+    pad = " " * 18
+    if s["next_run"]:
+        click.echo(f"{pad}next run: {s['next_run']}")
+    if s["backoff"]["active"]:
+        click.echo(f"{pad}backed off until {s['backoff']['until']} "
+                   f"after {s['backoff']['failures_in_a_row']} failed runs in a row")
+    if s["last_error"]:
+        click.echo(f"{pad}last error: {s['last_error']}")
