@@ -112,3 +112,13 @@ def test_the_bucket_refills_over_time() -> None:
     assert limiter.take("10.0.0.2") == 0  # other clients are not affected
     now[0] += 1.0
     assert limiter.take("10.0.0.1") == 0
+
+
+def test_behind_a_local_proxy_each_forwarded_client_has_its_own_bucket(dataset: Dataset, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    config = write_config(tmp_path, data_dir=dataset.config.data_dir, rate_limit=2)
+    with uvicorn_server(config) as base, httpx.Client(base_url=base) as http:
+        def status(client_ip: str) -> int:
+            return http.get("/sources", headers={"X-Forwarded-For": client_ip}).status_code
+
+        assert [status("10.1.1.1") for _ in range(3)] == [200, 200, 429]
+        assert status("10.2.2.2") == 200
