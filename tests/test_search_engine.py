@@ -151,3 +151,39 @@ def test_a_lone_star_lists_everything_for_browsing_by_date(engine: Engine) -> No
     results = engine.search(SearchRequest(query="*", date_from="2019-09", date_to="2019-09", sort="newest"))
     assert results.total > 0
     assert all(h.published.startswith("2019-09") for h in results.hits)
+
+
+def test_atau_is_or(engine: Engine) -> None:
+    either = {h.id for h in search(engine, "banjir ATAU gempa", limit=1000)}
+    assert either == {h.id for h in search(engine, "banjir", limit=1000)} | {
+        h.id for h in search(engine, "gempa", limit=1000)}
+
+
+def test_dan_is_and(engine: Engine) -> None:
+    both = {h.id for h in search(engine, "jakarta DAN banjir", limit=1000)}
+    assert both == {h.id for h in search(engine, "jakarta", limit=1000)} & {
+        h.id for h in search(engine, "banjir", limit=1000)}
+
+
+def test_proximity_allows_words_between(engine: Engine) -> None:
+    assert search(engine, '"Uni menjatuhkan"', sources=["contoh.id"]) == []
+    assert [h.title for h in search(engine, '"Uni menjatuhkan"~3', sources=["contoh.id"])] == [
+        "Uni Eropa siapkan hukuman"]
+
+
+@pytest.mark.parametrize("field", ["judul", "title"])
+def test_title_field(engine: Engine, field: str) -> None:
+    hits = search(engine, f"{field}:hukuman", limit=100)
+    assert "Uni Eropa siapkan hukuman" in [h.title for h in hits]
+    assert all("hukum" in h.title.lower() for h in hits)
+
+
+@pytest.mark.parametrize("field", ["sumber", "source"])
+def test_source_field_in_the_query(engine: Engine, field: str) -> None:
+    hits = search(engine, f"sanksi {field}:contoh.id", limit=50)
+    assert hits and {h.source for h in hits} == {"contoh.id"}
+
+
+@pytest.mark.parametrize("field", ["penulis", "author"])
+def test_author_field_in_the_query(engine: Engine, field: str) -> None:
+    assert [h.title for h in search(engine, f"{field}:lestari")] == ["Uji skrip"]

@@ -1,0 +1,86 @@
+"""``kliping import`` then ``kliping search`` as a user runs them: real processes, real files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from cli_runner import kliping, kliping_json
+from corpus import corpus_records
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("cli")
+    config = root / "config.yaml"
+    config.write_text(f"data_dir: {root / 'data'}\nsources: []\n")
+    lines = [json.dumps(r, ensure_ascii=False) for r in corpus_records(200, every=100)]
+    lines.insert(5, "{not json")
+    lines.insert(9, '["a list"]')
+    lines.insert(12, json.dumps({"url": "https://x.id/a", "title": "", "body": "tanpa judul"}))
+    (root / "old.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = kliping(config, "import", str(root / "old.jsonl"))
+    assert result.returncode == 1, result.stderr  # some lines were skipped
+    assert "new 200" in result.stdout
+    assert "old.jsonl:6: skipped" in result.stderr and "old.jsonl:10: skipped" in result.stderr
+    return config
+
+
+def test_import_is_idempotent(imported: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again.jsonl"
+    again.write_text("\n".join(json.dumps(r) for r in corpus_records(10, every=100)) + "\n")
+    result = kliping(imported, "import", str(again))
+    assert result.returncode == 0 and "new 0" in result.stdout and "unchanged 10" in result.stdout
+    assert kliping_json(imported, "status")["archive"]["articles"] == 200
+
+
+def test_json_output(imported: Path) -> None:
+    found = kliping_json(imported, "search", "jakarta", "--limit", "3")
+    assert found["total"] > 3 and len(found["hits"]) == 3
+    assert set(found["hits"][0]) >= {"id", "url", "title", "source", "published", "score", "snippet"}
+
+
+def test_csv_output(imported: Path) -> None:
+    result = kliping(imported, "search", "jakarta", "--csv", "--limit", "5")
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["id", "published", "source", "title", "author", "url", "score", "snippet"]
+    assert len(rows) == 6
+
+
+def test_plain_text_output_has_no_colour_codes_when_piped(imported: Path) -> None:
+    result = kliping(imported, "search", "jakarta")
+    assert result.returncode == 0
+    assert "\x1b[" not in result.stdout and "1. " in result.stdout
+
+
+def test_nothing_found_exits_3(imported: Path) -> None:
+    result = kliping(imported, "search", "xyzzyqwerty")
+    assert result.returncode == 3 and "no articles found" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (['"sanksi rusia'], "unclosed double quote"),
+        (["banjir", "--from", "2021-13-45"], "not a real date"),
+        (["banjir", "--from", "2021-12", "--to", "2021-01"], "the date range is empty"),
+        (["a*"], "too broad"),
+    ],
+)
+def test_bad_queries_are_one_line_errors(imported: Path, args: list[str], message: str) -> None:
+    result = kliping(imported, "search", *args)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_missing_config_says_how_to_fix(tmp_path: Path) -> None:
+    result = kliping(tmp_path / "none.yaml", "status")
+    assert result.returncode == 2 and "--config PATH" in result.stderr
+
+
+def test_facets_in_text_output(imported: Path) -> None:
+    result = kliping(imported, "search", "jakarta", "--facets")
+    assert "by source:" in result.stdout and "by month:" in result.stdout
