@@ -89,7 +89,7 @@ class SourceCrawler:
         try:
             urls = self.discover(source, summary)
             summary.found = len(urls)
-            for url in self._to_fetch(source, urls, summary, refetch, recheck):
+            for url in self.to_fetch(source, urls, summary, refetch, recheck):
                 if self.stop.is_set():
                     log.info("source=%s stop requested; ending the cycle early", source.name)
                     break
@@ -133,7 +133,7 @@ class SourceCrawler:
                 urls.setdefault(url, None)
         return list(urls)
 
-    def _to_fetch(self, source: Source, urls: list[str], summary: SourceSummary, refetch: bool,
+    def to_fetch(self, source: Source, urls: list[str], summary: SourceSummary, refetch: bool,
                   recheck: Recheck | None = None) -> list[str]:
         """New and retryable URLs first, then stored ones due for an edit check; capped at max_articles."""
         todo, again = [], []
