@@ -1,0 +1,52 @@
+"""A long article split over pages ("Halaman 2", "?page=2") is stored as one article."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from pathlib import Path
+
+from cli_runner import kliping_json
+from newssite import NewsSite
+
+from index.archive import Archive
+
+GOLD = Path(__file__).resolve().parents[2] / "shared" / "pages" / "kompas" / "zainoor-archive-2025.json"
+
+
+def page(title: str, paragraphs: list[str], number: int, total: int) -> bytes:
+    links = " ".join(f'<a href="/read/panjang?page={n}">Halaman {n}</a>' for n in range(1, total + 1) if n != number)
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    return (
+        f'<html><head><title>{escape(title)} - Kompas.com</title>'
+        f'<meta property="article:published_time" content="2025-05-28T13:30:07+07:00">'
+        f'<link rel="canonical" href="http://127.0.0.1/read/panjang"></head><body>'
+        f'<nav><a href="/">Beranda</a> <a href="/nasional">Nasional</a></nav>'
+        f"<article><h1>{escape(title)}</h1><div class=\"read__content\">{body}</div>"
+        f'<div class="paging">{links} <a href="/read/panjang?page={min(number + 1, total)}">Selanjutnya</a></div>'
+        f"</article><footer>Copyright Kompas.com</footer></body></html>"
+    ).encode()
+
+
+def test_pages_2_to_n_are_followed_and_merged(news_site: NewsSite, make_config) -> None:  # type: ignore[no-untyped-def]
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    paragraphs = gold["body"]
+    thirds = [paragraphs[: len(paragraphs) // 3], paragraphs[len(paragraphs) // 3: 2 * len(paragraphs) // 3],
+              paragraphs[2 * len(paragraphs) // 3:]]
+    news_site.publish(path="/read/panjang", body=page(gold["title"], thirds[0], 1, 3))
+    for n in (2, 3):
+        news_site.publish(path=f"/read/panjang?page={n}", body=page(gold["title"], thirds[n - 1], n, 3), listed=False)
+    config = make_config([{"name": "lokal", "feeds": [news_site.feed_url]}])
+    run = kliping_json(config, "crawl")["sources"][0]
+    assert run["new"] == 1, run
+    assert news_site.site.was_requested("/read/panjang?page=3")
+    status = kliping_json(config, "status")
+    assert status["archive"]["articles"] == 1
+    last = paragraphs[-1].split()
+    found = kliping_json(config, "search", '"' + " ".join(last[:5]) + '"')
+    assert [h["title"] for h in found["hits"]] == [gold["title"]]
+    first = paragraphs[0].split()
+    assert kliping_json(config, "search", '"' + " ".join(first[2:7]) + '"')["total"] == 1
+    archive = Archive(Path(status["data_dir"]) / "archive.sqlite3", readonly=True)
+    stored = archive.get_by_url("http://127.0.0.1/read/panjang")
+    assert stored is not None and stored.paragraphs == paragraphs
