@@ -71,7 +71,8 @@ def clean_names(raw: Iterable[str]) -> list[str]:
     for value in raw:
         if re.search(r"https?:|www\.|\.com/", value):
             continue
-        value = _ROLE_PREFIX.sub("", value.strip())
+        labelled = _LABEL.match(value.strip())
+        value = _ROLE_PREFIX.sub("", (labelled.group(1) if labelled else value).strip())
         for part in re.split(r"\s*[/|]\s*", value):
             for name in _SPLIT.split(_ROLE_WORDS.sub("", part)):
                 name = name.strip(" .:-")
