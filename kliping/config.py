@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,24 @@ class Source(_Strict):
     def _every(cls, value: str | None) -> str | None:
         if value is not None:
             parse_interval(value)
+        return value
+
+    @field_validator("index_url_template")
+    @classmethod
+    def _template(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                filled = value.format(date=date(2024, 1, 31), page=2)
+            except (KeyError, IndexError, ValueError) as exc:
+                filled, value_error = "", exc
+            else:
+                value_error = None
+            if value_error is not None or "{date" not in value or not filled.startswith(("http://", "https://")):
+                raise ValueError(
+                    f"{value!r} is not a usable index URL template; write an http(s) URL with "
+                    "{date:%Y-%m-%d} (any strftime format) and optionally {page}, "
+                    "e.g. 'https://www.example.com/indeks/{date:%Y-%m-%d}?page={page}'"
+                )
         return value
 
     @property

@@ -95,3 +95,11 @@ def test_backfill_without_a_template_says_how_to_add_one(local_site: LocalSite, 
 def test_backfill_help_has_an_example() -> None:
     result = kliping(None, "backfill", "--help")
     assert "Example" in result.stdout and "--from" in result.stdout
+
+
+def test_a_template_without_a_date_is_a_config_error(make_config) -> None:  # type: ignore[no-untyped-def]
+    config = make_config([{"name": "lokal", "feeds": ["http://127.0.0.1:9/rss.xml"],
+                           "index_url_template": "http://127.0.0.1:9/indeks?page={page}"}])
+    result = kliping(config, "backfill", "--source", "lokal", "--from", DAYS[0], "--to", DAYS[0])
+    assert result.returncode == 2
+    assert "index_url_template" in result.stderr and "{date:%Y-%m-%d}" in result.stderr
