@@ -16,7 +16,7 @@ setup: $(STAMP)
 
 # Set up, then run the main job: the ingest daemon over config.yaml's sources.
 run: setup
-	$(BIN)/kliping --config config.yaml --log-level info crawl
+	$(BIN)/kliping --config config.yaml --log-level info daemon
 
 # Set up, then lint and run the whole test suite (what CI runs).
 test: setup

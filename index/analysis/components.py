@@ -18,14 +18,19 @@ from index.analysis.tokenizer import scan
 from index.analysis.views import token_terms
 
 
-class IndonesianTokenizer(Tokenizer):
-    """Whoosh tokenizer over :func:`index.analysis.tokenizer.scan`; marks protected tokens."""
+class _SameByType:
+    """Components hold no settings: two of the same class are equal (Whoosh
+    compares schemas, and so analyzers, when it opens an index)."""
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
 
     def __hash__(self) -> int:
         return hash(type(self).__name__)
+
+
+class IndonesianTokenizer(_SameByType, Tokenizer):
+    """Whoosh tokenizer over :func:`index.analysis.tokenizer.scan`; marks protected tokens."""
 
     def __call__(
         self,
@@ -69,14 +74,8 @@ def _whole_value(t: Token, value: str, start_pos: int, start_char: int) -> Itera
     yield t
 
 
-class FunctionWordFilter(Filter):
+class FunctionWordFilter(_SameByType, Filter):
     """Drop the short stopword list, renumbering positions so phrases still line up."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self).__name__)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         stops = stopwords()
@@ -94,14 +93,8 @@ class FunctionWordFilter(Filter):
             yield t
 
 
-class IndonesianStemFilter(Filter):
+class IndonesianStemFilter(_SameByType, Filter):
     """Replace each unprotected token by its root (cached; see :mod:`.stemming`)."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self).__name__)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
@@ -120,19 +113,13 @@ def exact_analyzer() -> CompositeAnalyzer:
     return CompositeAnalyzer(IndonesianTokenizer())
 
 
-class MergedViewFilter(Filter):
+class MergedViewFilter(_SameByType, Filter):
     """The merged field's terms (see :mod:`.views`): exact words, and marked roots when indexing.
 
     In ``query`` mode only exact words come out (phrases are made of them);
     free query words are turned into root lookups by the query parser.
     Function words are dropped with their positions kept.
     """
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self).__name__)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
