@@ -159,7 +159,7 @@ class Engine:
         hits = []
         for hit, fields in stored:
             body = clean_text(bodies.get(fields["id"], ""))
-            marked = highlighter.highlight_hit(hit, "body", text=body) if body else ""
+            marked = highlighter.highlight_hit(hit, "body", text=body, top=2) if body else ""
             snippet = Snippet.from_marked(marked) if marked else Snippet.lead(body)
             hits.append(Hit(
                 id=fields["id"], url=fields["url"], title=fields.get("title", ""),

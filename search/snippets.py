@@ -47,7 +47,7 @@ def _one_per_span(tokens):  # type: ignore[no-untyped-def]
 
 def make_highlighter() -> highlight.Highlighter:
     return _OnePerWord(
-        fragmenter=highlight.ContextFragmenter(maxchars=200, surround=60),
+        fragmenter=highlight.ContextFragmenter(maxchars=160, surround=50),
         formatter=_MarkerFormatter(),
         scorer=highlight.BasicFragmentScorer(),
     )
