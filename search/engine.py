@@ -131,10 +131,13 @@ class Engine:
             parsed = parse_query(request.query, searcher.schema)
             check_expansion(parsed, searcher.reader(), query_text=request.query)
         allowed = self._filter(searcher, request)
+        # One pass over the matches gives the page, the exact total and the facets: Whoosh's
+        # block-skipping would need a second full pass (the costliest part) just to count.
+        grouped = {"groupedby": _facet_spec()} if request.facets else {}
         results = searcher.search_page(parsed, request.page, pagelen=request.limit, filter=allowed,
-                                       **_sorting(request))
+                                       optimize=False, **grouped, **_sorting(request))
         hits = self._hits(results)
-        facets = _facets(searcher, parsed, allowed) if request.facets else None
+        facets = _facet_counts(results.results) if request.facets else None
         suggestion = None
         if results.total < FEW_HITS and not request.like:
             suggestion = did_you_mean(searcher, parsed, request.query)
@@ -215,11 +218,14 @@ def _sorting(request: SearchRequest) -> dict[str, Any]:
     return {"sortedby": "published", "reverse": request.sort == "newest"}
 
 
-def _facets(searcher, parsed: wq.Query, flt: set[int] | wq.Query | None) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
+def _facet_spec() -> sorting.Facets:
     facets = sorting.Facets()
     facets.add_field("source", maptype=sorting.Count)
     facets.add_field("month", maptype=sorting.Count)
-    results = searcher.search(parsed, limit=1, filter=flt, groupedby=facets)
+    return facets
+
+
+def _facet_counts(results) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
     out: dict[str, dict[str, int]] = {}
     for name in ("source", "month"):
         groups = results.groups(name)
