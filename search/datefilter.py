@@ -30,9 +30,13 @@ class DateColumn:
         self.docs = [docnum for _, docnum in pairs]
 
     def between(self, start: datetime | None, end: datetime | None) -> set[int]:
+        return set(self.ordered(start, end))
+
+    def ordered(self, start: datetime | None, end: datetime | None) -> list[int]:
+        """Document numbers published in the range, oldest first."""
         lo = bisect.bisect_left(self.keys, datetime_to_long(start)) if start else 0
         hi = bisect.bisect_right(self.keys, datetime_to_long(end)) if end else len(self.keys)
-        return set(self.docs[lo:hi])
+        return self.docs[lo:hi]
 
 
 class DateFilterCache:
@@ -42,10 +46,13 @@ class DateFilterCache:
         self._lock = threading.Lock()
         self._columns: weakref.WeakKeyDictionary[IndexReader, DateColumn] = weakref.WeakKeyDictionary()
 
-    def between(self, reader: IndexReader, start: datetime | None, end: datetime | None) -> set[int]:
+    def column(self, reader: IndexReader) -> DateColumn:
         with self._lock:
             column = self._columns.get(reader)
             if column is None:
                 column = DateColumn(reader)
                 self._columns[reader] = column
-        return column.between(start, end)
+        return column
+
+    def between(self, reader: IndexReader, start: datetime | None, end: datetime | None) -> set[int]:
+        return self.column(reader).between(start, end)

@@ -21,7 +21,7 @@ from index.store import SearchIndex
 from kliping.errors import QueryError
 from search.datefilter import DateFilterCache
 from search.query import check_expansion, did_you_mean, parse_query
-from search.snippets import Snippet, clean_text, make_highlighter
+from search.snippets import Snippet
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +131,8 @@ class Engine:
             parsed = parse_query(request.query, searcher.schema)
             check_expansion(parsed, searcher.reader(), query_text=request.query)
         allowed = self._filter(searcher, request)
+        if isinstance(parsed, wq.Every) and isinstance(allowed, set) and not request.facets:
+            return self._browse(searcher, request, allowed)
         # One pass over the matches gives the page, the exact total and the facets: Whoosh's
         # block-skipping would need a second full pass (the costliest part) just to count.
         grouped = {"groupedby": _facet_spec()} if request.facets else {}
@@ -155,19 +157,32 @@ class Engine:
             allowed &= set(searcher.docs_for_query(others))
         return allowed
 
+    def _browse(self, searcher, request: SearchRequest, allowed: set[int]) -> SearchResults:  # type: ignore[no-untyped-def]
+        """``*`` within dates: a page straight from the date-sorted column, no matching at all."""
+        start, end = _date_bounds(request)
+        reader = searcher.reader()
+        docs = [d for d in self._dates.column(reader).ordered(start, end)
+                if d in allowed and not reader.is_deleted(d)]
+        if request.sort != "oldest":
+            docs.reverse()
+        first = (request.page - 1) * request.limit
+        page = [(searcher.stored_fields(d), 0.0) for d in docs[first:first + request.limit]]
+        return SearchResults(total=len(docs), hits=self._make_hits(page, frozenset()), page=request.page,
+                             size=request.limit)
+
     def _hits(self, results) -> list[Hit]:  # type: ignore[no-untyped-def]
-        stored = [(hit, hit.fields()) for hit in results]
-        bodies = self.archive.bodies([fields["id"] for _, fields in stored])
-        highlighter = make_highlighter()
+        terms = _highlight_terms(results.results.q, results.results.searcher.reader())
+        return self._make_hits([(hit.fields(), hit.score) for hit in results], terms)
+
+    def _make_hits(self, stored: list[tuple[dict[str, Any], float | None]], terms: frozenset[str]) -> list[Hit]:
+        bodies = self.archive.bodies([fields["id"] for fields, _ in stored])
         hits = []
-        for hit, fields in stored:
-            body = clean_text(bodies.get(fields["id"], ""))
-            marked = highlighter.highlight_hit(hit, "body", text=body, top=2) if body else ""
-            snippet = Snippet.from_marked(marked) if marked else Snippet.lead(body)
+        for fields, score in stored:
             hits.append(Hit(
                 id=fields["id"], url=fields["url"], title=fields.get("title", ""),
                 source=fields.get("source", ""), published=fields.get("published_text"),
-                author=fields.get("author") or None, score=float(hit.score or 0.0), snippet=snippet,
+                author=fields.get("author") or None, score=float(score or 0.0),
+                snippet=Snippet.highlight(bodies.get(fields["id"], ""), terms),
             ))
         return hits
 
@@ -188,6 +203,19 @@ def _validate(request: SearchRequest) -> None:
         raise QueryError(f"page must be between 1 and 100000, not {request.page}")
     if request.sort not in ("relevance", "newest", "oldest"):
         raise QueryError(f"sort must be relevance, newest or oldest, not {request.sort!r}")
+
+
+def _highlight_terms(parsed: wq.Query, reader) -> frozenset[str]:  # type: ignore[no-untyped-def]
+    """The query's words and roots, wildcards and fuzzy terms expanded, that snippets mark."""
+    terms: set[str] = set()
+    for leaf in parsed.leaves() if not parsed.is_leaf() else [parsed]:
+        if getattr(leaf, "fieldname", None) not in ("title", "body"):
+            continue
+        if isinstance(leaf, wq.Prefix | wq.Wildcard | wq.FuzzyTerm):
+            terms.update(b.decode("utf-8") for b in leaf._btexts(reader))
+        else:
+            terms.update(str(text) for _, text in leaf.iter_all_terms())
+    return frozenset(terms)
 
 
 def _date_bounds(request: SearchRequest) -> tuple[Any, Any]:

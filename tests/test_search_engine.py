@@ -187,3 +187,14 @@ def test_source_field_in_the_query(engine: Engine, field: str) -> None:
 @pytest.mark.parametrize("field", ["penulis", "author"])
 def test_author_field_in_the_query(engine: Engine, field: str) -> None:
     assert [h.title for h in search(engine, f"{field}:lestari")] == ["Uji skrip"]
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "relevance"])
+def test_browsing_by_date_agrees_with_a_full_search(engine: Engine, sort: str) -> None:
+    request = {"query": "*", "date_from": "2019-09-05", "date_to": "2019-09-20"}
+    browsed = engine.search(SearchRequest(**request, sort=sort, limit=1000))
+    searched = engine.search(SearchRequest(**request, sort=sort, limit=1000, facets=True))  # the general path
+    assert browsed.total == searched.total > 0
+    assert {h.id for h in browsed.hits} == {h.id for h in searched.hits}
+    if sort != "relevance":
+        assert [h.published for h in browsed.hits] == [h.published for h in searched.hits]
