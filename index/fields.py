@@ -10,7 +10,7 @@ instead of a token-object pipeline: the same terms, a fraction of the time.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh import query as wq
 from whoosh.fields import TEXT
@@ -21,6 +21,18 @@ from index.analysis.views import index_positions
 
 Posting = tuple[bytes, int, float, bytes]
 
+#: Positions left between a headline and its body, so no phrase spans the two.
+HEADLINE_GAP = 100
+
+
+class Headlined(NamedTuple):
+    """A body indexed with its headline in front: one field answers free words
+    for both (half the posting lists a query walks), the headline's words weighing more."""
+
+    headline: str
+    text: str
+    weight: float
+
 
 class MergedText(TEXT):
     """Exact words (with positions, for phrases) and marked roots, in one field."""
@@ -29,6 +41,9 @@ class MergedText(TEXT):
         super().__init__(analyzer=merged_analyzer(), phrase=True, **kwargs)
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[Posting]:
+        """Postings of a text, or of a ``Headlined(headline, text, weight)``."""
+        if isinstance(value, Headlined):
+            return self._headlined(value)
         if not isinstance(value, str):
             return super().index(value, **kwargs)
         return self._postings(index_positions(value))
@@ -38,6 +53,19 @@ class MergedText(TEXT):
         boost = fmt.field_boost
         for term, poslist in positions.items():
             yield term.encode("utf-8"), len(poslist), len(poslist) * boost, fmt.encode(poslist)
+
+    def _headlined(self, value: Headlined) -> Iterator[Posting]:
+        """The headline's words first, each counting ``weight`` times, then the text after a gap."""
+        head = index_positions(value.headline)
+        offset = 1 + max((p for where in head.values() for p in where), default=-1) + HEADLINE_GAP
+        body = index_positions(value.text)
+        fmt = self.format
+        boost = fmt.field_boost
+        for term in head.keys() | body.keys():
+            first = head.get(term, [])
+            rest = [p + offset for p in body.get(term, [])]
+            weight = (len(first) * value.weight + len(rest)) * boost
+            yield term.encode("utf-8"), len(first) + len(rest), weight, fmt.encode(first + rest)
 
     def word_query(self, fieldname: str, text: str, boost: float = 1.0) -> wq.Query | None:
         """A free query word: every form of its root (``jatuh`` or ``~jatuh``); None for a function word."""

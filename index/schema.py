@@ -2,11 +2,13 @@
 
 Title and body are :class:`index.fields.MergedText` fields: exact words for
 quoted phrases and names, marked roots so a free word matches all its forms
-(``menjatuhkan sanksi`` finds ``sanksi-sanksi`` and ``dijatuhkan``). Titles
-weigh more than bodies. Bodies are not stored here: snippets are cut from the
-archive's copy, which keeps the index small and the archive the one source of
-truth. The publish time is a column, not indexed terms: date filters and
-sorting read it directly (see :mod:`search.datefilter`).
+(``menjatuhkan sanksi`` finds ``sanksi-sanksi`` and ``dijatuhkan``). The body
+field is indexed with the headline in front, its words weighing double, so a
+free word walks one field's postings; the title field serves ``judul:``.
+Bodies are not stored here: snippets are cut from the archive's copy, which
+keeps the index small and the archive the one source of truth. The publish
+time is a column, not indexed terms: date filters and sorting read it
+directly (see :mod:`search.datefilter`).
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ FIELD_ALIASES = {
     "bagian": "section",
 }
 
-#: The fields a bare query word is looked up in.
-DEFAULT_FIELDS = ("title", "body")
+#: The fields a bare query word is looked up in: the body field holds the
+#: headline too (weighted by TITLE_BOOST); ``judul:`` searches headlines alone.
+DEFAULT_FIELDS = ("body",)
 
 #: The ``published`` column's value for an article without a date.
 NO_DATE = 0

@@ -23,7 +23,8 @@ from whoosh.writing import IndexWriter
 
 from index.archive import Archive
 from index.dates import to_wib_naive
-from index.schema import NO_DATE, build_schema
+from index.fields import Headlined
+from index.schema import NO_DATE, TITLE_BOOST, build_schema
 from ingest.article import Article
 from kliping.errors import IndexBusy
 
@@ -46,7 +47,7 @@ def article_fields(article: Article) -> dict[str, Any]:
         "source": article.source or "",
         "section": (article.section or "").lower(),
         "title": article.title,
-        "body": article.body,
+        "body": Headlined(article.title, article.body, TITLE_BOOST),
         "author": article.author or "",
         "published": datetime_to_long(published) if published else NO_DATE,
         "published_text": article.published,

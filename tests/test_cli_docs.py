@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kliping.cli import COMMAND_MODULES, _MODULE_FOR, main
+from kliping.cli import _MODULE_FOR, COMMAND_MODULES, main
 from kliping.config import ApiConfig, Config, DaemonConfig, FetchConfig, Source
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")

@@ -198,3 +198,17 @@ def test_browsing_by_date_agrees_with_a_full_search(engine: Engine, sort: str) -
     assert {h.id for h in browsed.hits} == {h.id for h in searched.hits}
     if sort != "relevance":
         assert [h.published for h in browsed.hits] == [h.published for h in searched.hits]
+
+
+def test_a_word_only_in_the_headline_is_found(engine: Engine) -> None:
+    assert "Uni Eropa siapkan hukuman" in [h.title for h in search(engine, "siapkan", sources=["contoh.id"])]
+
+
+def test_no_phrase_spans_the_headline_and_the_body(engine: Engine) -> None:
+    # the headline ends "hukuman", the body begins "Uni Eropa"
+    assert search(engine, '"hukuman Uni"', sources=["contoh.id"]) == []
+
+
+def test_headline_words_weigh_more(engine: Engine) -> None:
+    hits = search(engine, "skrip ATAU dukungan", sources=["contoh.id"])
+    assert [h.title for h in hits][0] == "Uji skrip"  # headline word beats a body word
