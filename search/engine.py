@@ -212,7 +212,7 @@ def _highlight_terms(parsed: wq.Query, reader) -> frozenset[str]:  # type: ignor
         if getattr(leaf, "fieldname", None) not in ("title", "body"):
             continue
         if isinstance(leaf, wq.Prefix | wq.Wildcard | wq.FuzzyTerm):
-            terms.update(b.decode("utf-8") for b in leaf._btexts(reader))
+            terms.update(b.decode("utf-8") if isinstance(b, bytes) else str(b) for b in leaf._btexts(reader))
         else:
             terms.update(str(text) for _, text in leaf.iter_all_terms())
     return frozenset(terms)

@@ -104,15 +104,21 @@ class Snippet:
         return "".join(f"\x1b[1;33m{text}\x1b[0m" if hit else text for text, hit in self.segments)
 
 
+#: How far a fragment edge may move to land between words.
+EDGE_SLACK = 30
+
+
 def _word_start(text: str, at: int) -> int:
+    """``at`` moved back to the start of its word (never cutting a word in two)."""
     if at <= 0:
         return 0
-    space = text.find(" ", at)
-    return space + 1 if 0 <= space < at + 20 else at
+    space = text.rfind(" ", max(0, at - EDGE_SLACK), at)
+    return space + 1 if space >= 0 else at
 
 
 def _word_end(text: str, at: int) -> int:
+    """``at`` moved on to the end of its word."""
     if at >= len(text):
         return len(text)
-    space = text.rfind(" ", at - 20, at)
-    return space if space > 0 else at
+    space = text.find(" ", at, at + EDGE_SLACK)
+    return space if space >= 0 else at
