@@ -9,8 +9,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from collections.abc import Iterator  # noqa: E402
+
 from httpserver import LocalSite, local_site  # noqa: E402,F401
 from newssite import NewsSite, write_config  # noqa: E402
+
+from ingest.fetch import Fetcher, FetchSettings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -30,3 +34,16 @@ def make_config(tmp_path: Path):  # type: ignore[no-untyped-def]
         return write_config(tmp_path / "config.yaml", tmp_path / "data", sources, **extra)
 
     return make
+
+
+@pytest.fixture
+def site(local_site: LocalSite) -> LocalSite:  # noqa: F811
+    """The local web site, under the short name the fetch and discovery tests use."""
+    return local_site
+
+
+@pytest.fixture
+def fetcher() -> Iterator[Fetcher]:
+    """A fetcher for the local site: no waiting between requests, no retries, short timeouts."""
+    with Fetcher(FetchSettings(min_interval=0, retries=0, timeout=2)) as f:
+        yield f

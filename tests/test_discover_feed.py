@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 from httpserver import LocalSite
 
 from ingest.discover import DiscoveredURL, DiscoveryError, discover_feed
-from ingest.fetch import Fetcher, FetchSettings
+from ingest.fetch import Fetcher
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Berita</title>
@@ -24,18 +23,6 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <entry><title>Gempa</title><link rel="alternate" href="https://news.example/gempa"/>
   <updated>2024-05-02T08:30:00+08:00</updated></entry>
 </feed>"""
-
-
-@pytest.fixture
-def site() -> Iterator[LocalSite]:
-    with LocalSite() as s:
-        yield s
-
-
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(FetchSettings(min_interval=0, retries=0, timeout=2)) as f:
-        yield f
 
 
 def test_rss_items_with_dates_in_utc(site: LocalSite, fetcher: Fetcher) -> None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from httpserver import LocalSite
 
 from ingest.discover import DiscoveryError, discover_start_page
-from ingest.fetch import Fetcher, FetchSettings
+from ingest.fetch import Fetcher
 
 ARTICLE = re.compile(r"/berita/\d{4}/\d{2}/\d{2}/")
 
@@ -22,18 +21,6 @@ SECTION = """<html><head><title>Nasional</title></head><body>
 <a href="javascript:void(0)">Bagikan</a> <a href="mailto:redaksi@example.org">Redaksi</a>
 <a href="/tag/banjir">Tag</a>
 </body></html>"""
-
-
-@pytest.fixture
-def site() -> Iterator[LocalSite]:
-    with LocalSite() as s:
-        yield s
-
-
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(FetchSettings(min_interval=0, retries=0, timeout=2)) as f:
-        yield f
 
 
 def test_links_matching_the_pattern_in_page_order_once(site: LocalSite, fetcher: Fetcher) -> None:

@@ -29,12 +29,6 @@ def index(*locs: str) -> str:
 
 
 @pytest.fixture
-def site() -> Iterator[LocalSite]:
-    with LocalSite() as s:
-        yield s
-
-
-@pytest.fixture
 def fetcher() -> Iterator[Fetcher]:
     with Fetcher(FetchSettings(min_interval=0, retries=0, timeout=2, max_bytes=100_000)) as f:
         yield f

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from httpserver import LocalSite
 
 from ingest.fetch import Fetcher, FetchSettings, MemoryValidatorStore, Response
 
 LAST_MODIFIED = "Wed, 01 May 2024 10:00:00 GMT"
-
-
-@pytest.fixture
-def site() -> Iterator[LocalSite]:
-    with LocalSite() as s:
-        yield s
 
 
 def fetcher(store: MemoryValidatorStore, **kw: object) -> Fetcher:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 from httpserver import LocalSite
@@ -15,12 +14,6 @@ from kliping.errors import FetchError, HTTPStatusError, TooLarge
 def settings(**overrides: object) -> FetchSettings:
     base = dict(min_interval=0.0, retries=2, backoff=0.01, max_backoff=0.5, timeout=0.5, deadline=1.0)
     return FetchSettings(**{**base, **overrides})  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def site() -> Iterator[LocalSite]:
-    with LocalSite() as s:
-        yield s
 
 
 def test_500s_then_success_is_retried(site: LocalSite) -> None:

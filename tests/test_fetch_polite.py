@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 from httpserver import LocalSite
@@ -17,12 +16,6 @@ UA = "kliping/0.1 (+https://example.org/kliping)"
 def settings(**overrides: object) -> FetchSettings:
     base = dict(user_agent=UA, min_interval=0.0, retries=1, backoff=0.01, timeout=2.0, deadline=5.0)
     return FetchSettings(**{**base, **overrides})  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def site() -> Iterator[LocalSite]:
-    with LocalSite() as s:
-        yield s
 
 
 def robots(site: LocalSite, text: str) -> None:
