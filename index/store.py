@@ -26,11 +26,15 @@ from index.dates import to_wib_naive
 from index.fields import Headlined
 from index.schema import NO_DATE, TITLE_BOOST, build_schema
 from ingest.article import Article
-from kliping.errors import IndexBusy
+from kliping.errors import IndexBusy, IndexOutdated
 
 log = logging.getLogger(__name__)
 
 WATERMARK_FILE = "kliping-watermark"
+#: Bumped whenever the schema or the analysis changes what is indexed; an index
+#: of another format is refused with the fix (``kliping reindex``), never misread.
+FORMAT_FILE = "kliping-format"
+FORMAT = 3
 BATCH = 2000
 #: From this many documents on, a rebuild uses Whoosh's multiprocess writer.
 MULTIPROCESS_FROM = 5000
@@ -68,7 +72,15 @@ class SearchIndex:
     def open(self) -> whoosh_index.Index:
         if not self.exists():
             self.path.mkdir(parents=True, exist_ok=True)
-            return whoosh_index.create_in(str(self.path), build_schema())
+            ix = whoosh_index.create_in(str(self.path), build_schema())
+            _write_format(self.path)
+            return ix
+        found = _read_format(self.path)
+        if found != FORMAT:
+            raise IndexOutdated(
+                f"the index at {self.path} was built by another kliping version (format {found or 'unknown'}, "
+                f"this one reads {FORMAT}); rebuild it from the archive with `kliping reindex`"
+            )
         return whoosh_index.open_dir(str(self.path))
 
     def doc_count(self) -> int:
@@ -133,6 +145,7 @@ class SearchIndex:
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
         ix = whoosh_index.create_in(str(fresh), build_schema())
+        _write_format(fresh)
         total = archive.count()
         options: dict[str, Any] = {"limitmb": 256}
         if total >= MULTIPROCESS_FROM:
@@ -159,6 +172,17 @@ class SearchIndex:
             self.path.rename(old)
         fresh.rename(self.path)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _read_format(path: Path) -> int | None:
+    try:
+        return int((path / FORMAT_FILE).read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def _write_format(path: Path) -> None:
+    (path / FORMAT_FILE).write_text(f"{FORMAT}\n")
 
 
 def _take(items: Iterable[Any], n: int) -> Iterable[Any]:

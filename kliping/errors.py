@@ -13,6 +13,7 @@ surface (the CLI, the API) turns them into messages in one place::
     │   └── NotAnArticle     the page is a section/tag/video/error page, not an article
     ├── ArchiveError         the SQLite archive could not be read or written
     ├── IndexBusy            the Whoosh index stayed locked past the timeout
+    ├── IndexOutdated        the index was built by another kliping version: reindex
     ├── AlreadyRunning       another daemon holds the data_dir's lock (carries .pid)
     └── QueryError           a search query or filter is malformed (carries .query)
 """
@@ -73,6 +74,10 @@ class ArchiveError(KlipingError):
 
 class IndexBusy(KlipingError):
     code = "index_busy"
+
+
+class IndexOutdated(KlipingError):
+    code = "index_outdated"
 
 
 class AlreadyRunning(KlipingError):

@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from kliping import __version__
-from kliping.errors import ConfigError, IndexBusy, KlipingError, NotAnArticle, QueryError
+from kliping.errors import ConfigError, IndexBusy, IndexOutdated, KlipingError, NotAnArticle, QueryError
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -54,7 +54,7 @@ def exit_code_for(exc: KlipingError) -> int:
         return EXIT_USAGE
     if isinstance(exc, NotAnArticle):
         return EXIT_NOT_FOUND
-    if isinstance(exc, IndexBusy):
+    if isinstance(exc, IndexBusy | IndexOutdated):
         return EXIT_BUSY
     return EXIT_FAILED
 

@@ -24,7 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kliping.errors import ArchiveError, IndexBusy, KlipingError, QueryError
+from kliping.errors import ArchiveError, IndexBusy, IndexOutdated, KlipingError, QueryError
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def _readable(msg: str) -> str:
 def kliping_status(exc: KlipingError) -> tuple[int, str]:
     if isinstance(exc, QueryError):
         return 400, exc.code
-    if isinstance(exc, ArchiveError | IndexBusy):
+    if isinstance(exc, ArchiveError | IndexBusy | IndexOutdated):
         return 503, "unavailable"
     return 500, "internal"
 
