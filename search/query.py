@@ -29,6 +29,7 @@ from index.analysis.tokenizer import scan
 from index.fields import MergedText
 from index.schema import DEFAULT_FIELDS, FIELD_ALIASES
 from kliping.errors import QueryError
+from search.phrase import FastPhrase
 
 #: Most index terms one wildcard or fuzzy term may expand to.
 MAX_EXPANSION = 1024
@@ -66,7 +67,7 @@ class GapPhrase(PhrasePlugin.PhraseNode):
             return syntax.attach(wq.Term(fieldname, tokens[0][0], boost=self.boost), self)
         widest = max(b[1] - a[1] for a, b in zip(tokens, tokens[1:], strict=False))
         slop = self.slop + widest - 1
-        phrase = wq.Phrase(fieldname, [text for text, _ in tokens], slop=slop, boost=self.boost)
+        phrase = FastPhrase(fieldname, [text for text, _ in tokens], slop=slop, boost=self.boost)
         return syntax.attach(phrase, self)
 
 

@@ -212,3 +212,18 @@ def test_no_phrase_spans_the_headline_and_the_body(engine: Engine) -> None:
 def test_headline_words_weigh_more(engine: Engine) -> None:
     hits = search(engine, "skrip ATAU dukungan", sources=["contoh.id"])
     assert [h.title for h in hits][0] == "Uji skrip"  # headline word beats a body word
+
+
+@pytest.mark.parametrize(("phrase", "slop"), [("Presiden Joko Widodo", 1), ("Menteri Dalam Negeri", 2),
+                                              ("sanksi Rusia", 3), ("Jakarta banjir", 4)])
+def test_fast_phrases_match_exactly_what_whoosh_phrases_match(engine: Engine, phrase: str, slop: int) -> None:
+    from whoosh import query as wq
+
+    from index.analysis import merged_analyzer
+    from search.phrase import FastPhrase
+
+    words = [t.text for t in merged_analyzer()(phrase, mode="query")]
+    searcher = engine.searcher()
+    slow = set(searcher.docs_for_query(wq.Phrase("body", words, slop=slop)))
+    fast = set(searcher.docs_for_query(FastPhrase("body", words, slop=slop)))
+    assert fast == slow

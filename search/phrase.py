@@ -1,0 +1,87 @@
+"""Quoted phrases, matched by set arithmetic on positions.
+
+Whoosh answers a phrase with span objects built and compared document by
+document; on a name with thousands of matches that was most of a query's
+time. Here the words' posting lists are intersected as usual, and at each
+candidate the positions are checked with set operations (C speed): the
+positions where the phrase has reached word *k* are those of word *k* that
+follow, within the slop, a position where it had reached word *k - 1*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from whoosh import matching
+from whoosh import query as wq
+from whoosh.matching.wrappers import WrappingMatcher
+
+
+class FastPhrase(wq.Phrase):
+    """``wq.Phrase`` with the matcher below; parsing, terms and highlighting are Whoosh's."""
+
+    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+        fieldname = self.fieldname
+        field = searcher.schema[fieldname] if fieldname in searcher.schema else None  # noqa: SIM401 (a Schema has no .get)
+        if field is None or not field.format or not field.format.supports("positions") or len(self.words) < 2:
+            return super().matcher(searcher, context)
+        reader = searcher.reader()
+        subs = []
+        for word in self.words:
+            term = field.to_bytes(word)
+            if (fieldname, term) not in reader:
+                return matching.NullMatcher()
+            subs.append(wq.Term(fieldname, term).matcher(searcher, context))
+        both = subs[0]
+        for sub in subs[1:]:
+            both = matching.IntersectionMatcher(both, sub)
+        return AdjacentMatcher(both, subs, self.slop, boost=self.boost)
+
+
+class AdjacentMatcher(WrappingMatcher):
+    """Keeps the intersection's documents where the words stand in order within ``slop``."""
+
+    def __init__(self, child, words, slop: int, boost: float = 1.0) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(child, boost=boost)
+        self._words = words
+        self._steps = range(1, max(1, slop) + 1)
+        self._find_next()
+
+    def copy(self):  # type: ignore[no-untyped-def]
+        raise NotImplementedError("AdjacentMatcher is not copied (its words are shared with the child)")
+
+    def replace(self, minquality=0):  # type: ignore[no-untyped-def]
+        return self if self.is_active() else matching.NullMatcher()
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+    def _in_order(self) -> bool:
+        reached = set(self._words[0].value_as("positions"))
+        for word in self._words[1:]:
+            positions = set(word.value_as("positions"))
+            reached = {p for p in positions if any(p - d in reached for d in self._steps)}
+            if not reached:
+                return False
+        return True
+
+    def _find_next(self) -> None:
+        child = self.child
+        while child.is_active() and not self._in_order():
+            child.next()
+
+    def next(self) -> None:
+        self.child.next()
+        self._find_next()
+
+    def skip_to(self, id: int) -> None:  # noqa: A002 (Whoosh's name)
+        self.child.skip_to(id)
+        self._find_next()
+
+    def all_ids(self) -> Iterator[int]:
+        while self.is_active():
+            yield self.id()
+            self.next()
+
+    def score(self) -> float:
+        return self.child.score() * self.boost
