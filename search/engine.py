@@ -21,6 +21,7 @@ from index.store import SearchIndex
 from kliping.errors import QueryError
 from search.datefilter import DateFilterCache
 from search.query import check_expansion, did_you_mean, parse_query
+from search.scoring import CachedLengthBM25F
 from search.snippets import Snippet
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ class Engine:
         if self._searcher is None:
             if not self.index.exists():
                 raise QueryError("the index is empty; run `kliping crawl` or `kliping import` first")
-            self._searcher = self.index.open().searcher()
+            self._searcher = self.index.open().searcher(weighting=CachedLengthBM25F())
             self._checked = time.monotonic()
         elif time.monotonic() - self._checked >= self.refresh_every:
             self._checked = time.monotonic()
