@@ -2,9 +2,9 @@
 
 Public surface (the index and the ``kliping stem`` command use only these)::
 
-    stemmed_analyzer()  # recall fields: tokens, function words out, roots
-    exact_analyzer()    # exact/phrase fields: the same tokens, lower-cased
     merged_analyzer()   # the index's title/body: exact words + marked roots (see views)
+    exact_analyzer()    # the tokens, lower-cased, nothing removed (the author field)
+    stemmed_analyzer()  # the stemmed view alone: function words out, roots (for schemas of your own)
     stem(word)          # one lower-cased word -> its root
     tokenize(text)      # the exact-view terms of a text
 
