@@ -16,6 +16,7 @@ against its own host's robots.txt and rate limit.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -92,12 +93,16 @@ class Fetcher:
         validators: ValidatorStore | None = None,
         transport: httpx.BaseTransport | None = None,
         on_response: Callable[[Response], None] | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.settings = settings = settings or FetchSettings()
+        #: Set it to cut every wait short (rate limit, backoff): a shutting-down daemon
+        #: must not sit out a Retry-After of a minute before it can stop.
+        self.stop = stop or threading.Event()
         self.validators = validators if validators is not None else MemoryValidatorStore()
         self.on_response = on_response
         self.policy = RetryPolicy(settings.retries, settings.backoff, settings.max_backoff)
-        self.limiter = HostRateLimiter(settings.min_interval)
+        self.limiter = HostRateLimiter(settings.min_interval, sleep=self._pause)
         self.robots = RobotsCache(
             self._load_robots,
             user_agent=settings.user_agent,
@@ -111,6 +116,11 @@ class Fetcher:
             follow_redirects=False,
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         )
+
+    def _pause(self, seconds: float) -> None:
+        """Wait, unless ``stop`` is set (then give up the fetch at once)."""
+        if self.stop.wait(seconds):
+            raise FetchError("fetch abandoned: kliping is shutting down")
 
     def __enter__(self) -> Self:
         return self
@@ -210,7 +220,7 @@ class Fetcher:
             if retry_after is not None:
                 self.limiter.defer(host, delay)
             log.info("retrying %s in %.2fs after %s (attempt %d)", url, delay, error, attempt + 1)
-            time.sleep(delay)
+            self._pause(delay)
         error.args = (f"{error.args[0]} (gave up after {self.policy.attempts} attempts)",)
         raise error
 

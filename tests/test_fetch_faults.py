@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -142,3 +143,13 @@ def test_body_over_the_limit_raises_too_large(site: LocalSite) -> None:
 def test_non_http_url_is_refused() -> None:
     with Fetcher(settings()) as f, pytest.raises(FetchError, match="not an http"):
         f.get("ftp://example.org/a")
+
+
+def test_a_stop_cuts_a_long_retry_after_short(site: LocalSite) -> None:
+    site.add_retry_after("/lambat", "30", times=1)
+    with Fetcher(FetchSettings(min_interval=0, retries=1, timeout=2, max_backoff=60)) as fetcher:
+        threading.Timer(0.3, fetcher.stop.set).start()
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="shutting down"):
+            fetcher.get(site.url("/lambat"))
+        assert time.monotonic() - started < 5

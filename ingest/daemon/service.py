@@ -47,7 +47,7 @@ class Daemon:
         self.config = config
         self.archive = archive
         self.index = index
-        self.stop = threading.Event()
+        self.stop = fetcher.stop  # one event: a stop also cuts the fetcher's waits short
         self.crawler = SourceCrawler(fetcher, archive, None, stop=self.stop)
         self.budget = FailureBudget(archive, BudgetPolicy(settings.failure_budget, settings.seconds("max_backoff")))
         self.recheck = Recheck(settings.seconds("recheck_within"), settings.seconds("recheck_every"))
