@@ -21,7 +21,7 @@ class DaemonProcess:
     def __init__(self, config: Path, *, log_name: str = "daemon.log") -> None:
         self.config = config
         self.log_path = config.parent / log_name
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONFAULTHANDLER": "1"}  # SIGABRT dumps every thread
         command = [sys.executable, "-m", "kliping", "--config", str(config), "--log-level", "info", "daemon"]
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
@@ -39,7 +39,13 @@ class DaemonProcess:
 
     def terminate(self, timeout: float = 30) -> int:
         self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(timeout)
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.send_signal(signal.SIGABRT)  # faulthandler writes each thread's stack to the log
+            self.proc.wait(10)
+            tail = self.log()[-6000:]
+            raise AssertionError(f"the daemon ignored SIGTERM for {timeout}s; its log ends:\n{tail}") from None
 
     def kill9(self) -> None:
         self.proc.kill()

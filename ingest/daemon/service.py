@@ -52,6 +52,8 @@ class Daemon:
         self.budget = FailureBudget(archive, BudgetPolicy(settings.failure_budget, settings.seconds("max_backoff")))
         self.recheck = Recheck(settings.seconds("recheck_within"), settings.seconds("recheck_every"))
         self._index_lock = threading.Lock()
+        self._running = 0  # runs in progress; shutdown waits for them itself (see run())
+        self._idle = threading.Condition()
         defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": settings.seconds("misfire_grace")}
         self.scheduler = BackgroundScheduler(executors={"default": ThreadPoolExecutor(settings.workers)},
                                              job_defaults=defaults)
@@ -68,7 +70,11 @@ class Daemon:
         while not self.stop.wait(0.5):
             pass
         log.info("event=daemon_stopping reason=signal (finishing the pages in hand)")
-        self.scheduler.shutdown(wait=True)
+        # Not shutdown(wait=True): APScheduler 3 holds its job-store lock while it joins the
+        # workers, and a run that asks the scheduler for its next time would deadlock on it.
+        self.scheduler.shutdown(wait=False)
+        with self._idle:
+            self._idle.wait_for(lambda: self._running == 0)
         for source in self.config.sources:
             self.budget.set_next_run(source.name, None)
         self.catch_up()
@@ -101,9 +107,19 @@ class Daemon:
 
     def run_source(self, source: Source) -> SourceSummary | None:
         """One scheduled run; never raises (a failing source must not stop the daemon)."""
-        self._persist_next_run(source)
+        with self._idle:
+            self._running += 1
+        try:
+            return self._run_source(source)
+        finally:
+            with self._idle:
+                self._running -= 1
+                self._idle.notify_all()
+
+    def _run_source(self, source: Source) -> SourceSummary | None:
         if self.stop.is_set():
             return None
+        self._persist_next_run(source)
         try:
             until = self.budget.backing_off(source.name)
             if until:
