@@ -12,17 +12,23 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh.util.times import datetime_to_long
 
 from index.archive import Archive
 from index.dates import parse_bound
+from index.schema import NO_DATE
 from index.store import SearchIndex
 from kliping.errors import QueryError
 from search.datefilter import DateFilterCache
+from search.docarrays import DocArrayCache, DocArrays
+from search.postings import PostingCache
 from search.query import check_expansion, did_you_mean, parse_query
 from search.scoring import CachedLengthBM25F
 from search.snippets import Snippet
+from search.vector import Evaluator, compile_query, top
 
 log = logging.getLogger(__name__)
 
@@ -89,16 +95,22 @@ class Engine:
     One engine serves many searches: it keeps a searcher open and refreshes
     it (at most every ``refresh_every`` seconds) when the index has changed,
     so a long-running API sees new articles without a restart.
+    Word and boolean queries are evaluated on arrays (:mod:`search.vector`);
+    ``vectorized=False`` leaves every query to Whoosh's matchers.
     """
 
-    def __init__(self, index: SearchIndex, archive: Archive, *, refresh_every: float = 1.0) -> None:
+    def __init__(self, index: SearchIndex, archive: Archive, *, refresh_every: float = 1.0,
+                 vectorized: bool = True) -> None:
         self.index = index
+        self.vectorized = vectorized
         self.archive = archive
         self.refresh_every = refresh_every
         self._searcher = None
         self._checked = 0.0
         self._lock = threading.Lock()
         self._dates = DateFilterCache()
+        self._arrays = DocArrayCache()
+        self._postings = PostingCache()
 
     def searcher(self):  # type: ignore[no-untyped-def]
         """The current searcher, reopened when the index has moved on."""
@@ -131,6 +143,9 @@ class Engine:
         else:
             parsed = parse_query(request.query, searcher.schema)
             check_expansion(parsed, searcher.reader(), query_text=request.query)
+        compiled = compile_query(parsed, searcher.schema) if self.vectorized else None
+        if compiled is not None:
+            return self._vector_search(searcher, request, parsed, compiled)
         allowed = self._filter(searcher, request)
         if isinstance(parsed, wq.Every) and isinstance(allowed, set) and not request.facets:
             return self._browse(searcher, request, allowed)
@@ -146,6 +161,55 @@ class Engine:
             suggestion = did_you_mean(searcher, parsed, request.query)
         return SearchResults(total=results.total, hits=hits, page=request.page, size=request.limit,
                              facets=facets, suggestion=suggestion)
+
+    def _vector_search(self, searcher, request: SearchRequest, parsed: wq.Query, compiled) -> SearchResults:  # type: ignore[no-untyped-def]
+        """Words and boolean operators, evaluated on arrays (see :mod:`search.vector`): same results, faster."""
+        arrays = self._arrays.get(searcher.reader())
+        evaluator = Evaluator(searcher, arrays, self._postings)
+        ids, scores = evaluator.matches(compiled)
+        allowed = self._vector_filter(searcher, request, arrays, evaluator)
+        if allowed is not None:
+            keep = allowed[ids]
+            ids, scores = ids[keep], scores[keep]
+        wanted = request.page * request.limit
+        if request.sort == "relevance":
+            best = top(ids, scores, wanted, descending=True)
+        else:
+            best = top(ids, arrays.published()[ids], wanted, descending=request.sort == "newest")
+        page = best[(request.page - 1) * request.limit:]
+        stored = [(searcher.stored_fields(int(ids[i])), float(scores[i])) for i in page]
+        hits = self._make_hits(stored, _highlight_terms(parsed, searcher.reader()))
+        facets = _array_facets(arrays, ids) if request.facets else None
+        suggestion = None
+        if len(ids) < FEW_HITS and not request.like:
+            suggestion = did_you_mean(searcher, parsed, request.query)
+        return SearchResults(total=len(ids), hits=hits, page=request.page, size=request.limit,
+                             facets=facets, suggestion=suggestion)
+
+    def _vector_filter(self, searcher, request: SearchRequest, arrays: DocArrays,  # type: ignore[no-untyped-def]
+                       evaluator: Evaluator) -> np.ndarray | None:
+        """The filters as one boolean array over document numbers, or None for no filter."""
+        start, end = _date_bounds(request)
+        others = _field_filter(request)
+        if start is None and end is None and others is None:
+            return None
+        allowed = np.ones(arrays.doc_count, dtype=bool)
+        if start is not None or end is not None:
+            published = arrays.published()
+            allowed &= published != NO_DATE
+            if start is not None:
+                allowed &= published >= datetime_to_long(start)
+            if end is not None:
+                allowed &= published <= datetime_to_long(end)
+        if others is not None:
+            compiled = compile_query(others, searcher.schema)
+            matching = np.zeros(arrays.doc_count, dtype=bool)
+            if compiled is not None:
+                matching[evaluator.matches(compiled)[0]] = True
+            else:
+                matching[list(searcher.docs_for_query(others))] = True
+            allowed &= matching
+        return allowed
 
     def _filter(self, searcher, request: SearchRequest) -> set[int] | wq.Query | None:  # type: ignore[no-untyped-def]
         """The filter as a set of document numbers (dates) or a query (the rest)."""
@@ -254,11 +318,26 @@ def _facet_spec() -> sorting.Facets:
     return facets
 
 
+def _array_facets(arrays: DocArrays, ids: np.ndarray) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for name in ("source", "month"):
+        codes, labels = arrays.labels(name)
+        counts = np.bincount(codes[ids], minlength=len(labels))
+        groups = {labels[code]: int(n) for code, n in enumerate(counts) if n and labels[code]}
+        out[name] = _ordered_facet(name, groups)
+    return out
+
+
+def _ordered_facet(name: str, groups: dict[str, int]) -> dict[str, int]:
+    """Sources by how many hits, months in calendar order."""
+    by_count = name == "source"
+    ordered = sorted(groups.items(), key=lambda kv: (-kv[1], kv[0]) if by_count else (0, kv[0]))
+    return dict(ordered)
+
+
 def _facet_counts(results) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
     out: dict[str, dict[str, int]] = {}
     for name in ("source", "month"):
         groups = results.groups(name)
-        by_count = name == "source"  # sources by how many hits, months in calendar order
-        ordered = sorted(groups.items(), key=lambda kv: (-kv[1], kv[0]) if by_count else (0, kv[0]))
-        out[name] = {str(k): int(v) for k, v in ordered if k}
+        out[name] = _ordered_facet(name, {str(k): int(v) for k, v in groups.items() if k})
     return out

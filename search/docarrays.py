@@ -1,0 +1,99 @@
+"""Per-document arrays of one index reader: what vectorized search reads.
+
+Which documents are live, each document's field lengths (for BM25F), its
+publish time and its source and month (for sorting and facets). Whoosh looks
+these up document by document through columns; here each is read once per
+reader into a NumPy array indexed by document number. A reader's documents
+never change, so the arrays live exactly as long as the reader does.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+import numpy as np
+from whoosh.reading import IndexReader
+
+from index.schema import NO_DATE
+from search.scoring import field_lengths
+
+
+class DocArrays:
+    """Arrays over the global document numbers of one (possibly multi-segment) reader."""
+
+    def __init__(self, reader: IndexReader) -> None:
+        self.reader = reader
+        self.leaves = [(segment, offset) for segment, offset in reader.leaf_readers()]
+        self.doc_count = reader.doc_count_all()
+        self._lock = threading.Lock()
+        self._lengths: dict[str, np.ndarray] = {}
+        self._labels: dict[str, tuple[np.ndarray, list[str]]] = {}
+        self._published: np.ndarray | None = None
+        self.live = self._live()
+
+    def _live(self) -> np.ndarray:
+        live = np.ones(self.doc_count, dtype=bool)
+        for segment, offset in self.leaves:
+            if segment.has_deletions():
+                deleted = np.fromiter(segment.deleted_docs_set, dtype=np.int64) if hasattr(
+                    segment, "deleted_docs_set") else np.array(
+                    [d for d in range(segment.doc_count_all()) if segment.is_deleted(d)], dtype=np.int64)
+                live[deleted + offset] = False
+        return live
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Every document's length in ``fieldname``, exactly as Whoosh's BM25F reads it."""
+        with self._lock:
+            found = self._lengths.get(fieldname)
+            if found is None:
+                parts = [np.asarray(field_lengths(segment, fieldname), dtype=np.float64)
+                         for segment, _ in self.leaves]
+                found = np.concatenate(parts) if parts else np.empty(0, np.float64)
+                self._lengths[fieldname] = found
+            return found
+
+    def published(self) -> np.ndarray:
+        """Each document's publish time as the index stores it (``NO_DATE`` when unknown)."""
+        with self._lock:
+            if self._published is None:
+                values = np.full(self.doc_count, NO_DATE, dtype=np.int64)
+                for segment, offset in self.leaves:
+                    column = segment.column_reader("published", translate=False)
+                    values[offset:offset + segment.doc_count_all()] = np.fromiter(
+                        column, dtype=np.int64, count=segment.doc_count_all())
+                self._published = values
+            return self._published
+
+    def labels(self, fieldname: str) -> tuple[np.ndarray, list[str]]:
+        """A sortable column as codes per document plus the label of each code (``""`` = none)."""
+        with self._lock:
+            found = self._labels.get(fieldname)
+            if found is None:
+                names: dict[str, int] = {"": 0}
+                codes = np.zeros(self.doc_count, dtype=np.int32)
+                for segment, offset in self.leaves:
+                    column = segment.column_reader(fieldname)
+                    for docnum in range(segment.doc_count_all()):
+                        value = column[docnum]
+                        label = value.decode("utf-8") if isinstance(value, bytes) else str(value or "")
+                        codes[offset + docnum] = names.setdefault(label, len(names))
+                found = (codes, list(names))
+                self._labels[fieldname] = found
+            return found
+
+
+class DocArrayCache:
+    """One :class:`DocArrays` per live reader; thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._arrays: weakref.WeakKeyDictionary[IndexReader, DocArrays] = weakref.WeakKeyDictionary()
+
+    def get(self, reader: IndexReader) -> DocArrays:
+        with self._lock:
+            arrays = self._arrays.get(reader)
+            if arrays is None:
+                arrays = DocArrays(reader)
+                self._arrays[reader] = arrays
+            return arrays

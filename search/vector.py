@@ -1,0 +1,210 @@
+"""Vectorized evaluation of the common queries: words, AND/OR/NOT, filters.
+
+Most of what journalists type is words joined by AND, OR and NOT, each word
+meaning "this form or its root" (``Or(kota, ~kota)``), often within dates or
+sources. Whoosh answers these one document at a time through Python matcher
+objects; here each term's postings are arrays (:mod:`search.postings`), a
+conjunction is an array intersection, a disjunction a union, and BM25F is
+computed for every matching document in one expression, with exactly
+Whoosh's formula and statistics, so scores and rankings are Whoosh's.
+Anything else (phrases, wildcards, fuzzy terms, ranges) is left to Whoosh:
+:func:`compile_query` returns None for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.fields import Schema
+from whoosh.searching import Searcher
+
+from search.docarrays import DocArrays
+from search.postings import PostingCache
+
+Matches = tuple[np.ndarray, np.ndarray]  # (sorted unique int64 document numbers, float64 scores)
+
+_NONE: Matches = (np.empty(0, np.int64), np.empty(0, np.float64))
+
+
+@dataclass(frozen=True)
+class TermNode:
+    fieldname: str
+    text: bytes
+    boost: float
+
+
+@dataclass(frozen=True)
+class AndNode:
+    must: tuple[Node, ...]
+    must_not: tuple[Node, ...]
+    boost: float
+    #: Whoosh matches ``And([a, Not(b)])``'s NOT part with an inverse matcher scoring 1.0
+    #: per document, so each such part adds 1 to the score (``a ANDNOT b`` adds nothing).
+    not_score: float = 0.0
+
+
+@dataclass(frozen=True)
+class OrNode:
+    should: tuple[Node, ...]
+    boost: float
+
+
+@dataclass(frozen=True)
+class NotNode:
+    child: Node
+
+
+@dataclass(frozen=True)
+class NoneNode:
+    """Matches nothing (a term in no document, an empty group)."""
+
+
+Node = TermNode | AndNode | OrNode | NotNode | NoneNode
+
+
+def compile_query(q: wq.Query, schema: Schema) -> Node | None:
+    """The query as a tree this module can evaluate, or None if it holds anything else."""
+    kind = type(q)
+    if q is wq.NullQuery or kind is type(wq.NullQuery):
+        return NoneNode()
+    if kind is wq.Term:
+        if q.fieldname not in schema:
+            return NoneNode()
+        try:
+            text = schema[q.fieldname].to_bytes(q.text)
+        except ValueError:
+            return NoneNode()
+        return TermNode(q.fieldname, text, float(q.boost))
+    if kind is wq.Not:
+        child = compile_query(q.query, schema)
+        return None if child is None else NotNode(child)
+    if kind is wq.AndNot:
+        positive, negative = compile_query(q.a, schema), compile_query(q.b, schema)
+        if positive is None or negative is None:
+            return None
+        return AndNode((positive,), (negative,), 1.0)
+    if kind is wq.And or kind is wq.Or:
+        if kind is wq.Or and (q.scale or q.minmatch):
+            return None
+        children = [compile_query(sub, schema) for sub in q.subqueries]
+        if any(child is None for child in children):
+            return None
+        if not children:
+            return NoneNode()
+        if len(children) == 1:  # Whoosh ignores a one-child group's boost
+            return children[0]
+        if kind is wq.Or:
+            if any(isinstance(child, NotNode) for child in children):
+                return None
+            return OrNode(tuple(children), float(q.boost))  # type: ignore[arg-type]
+        must = tuple(c for c in children if not isinstance(c, NotNode))
+        must_not = tuple(c.child for c in children if isinstance(c, NotNode))  # type: ignore[union-attr]
+        if not must:
+            return None
+        return AndNode(must, must_not, float(q.boost), not_score=float(len(must_not)))  # type: ignore[arg-type]
+    return None
+
+
+class Evaluator:
+    """Evaluates compiled queries against one searcher, with Whoosh's BM25F."""
+
+    def __init__(self, searcher: Searcher, arrays: DocArrays, cache: PostingCache) -> None:
+        self.searcher = searcher
+        self.arrays = arrays
+        self.cache = cache
+        weighting = searcher.weighting
+        self.B = getattr(weighting, "B", 0.75)
+        self.K1 = getattr(weighting, "K1", 1.2)
+        self._field_B = getattr(weighting, "_field_B", {})
+
+    def matches(self, node: Node) -> Matches:
+        """Live documents the query matches, with their scores."""
+        ids, scores = self._eval(node)
+        keep = self.arrays.live[ids]
+        return ids[keep], scores[keep]
+
+    def _eval(self, node: Node) -> Matches:
+        if isinstance(node, TermNode):
+            return self._term(node)
+        if isinstance(node, OrNode):
+            return _scaled(_union([self._eval(child) for child in node.should]), node.boost)
+        if isinstance(node, AndNode):
+            return _scaled(self._and(node), node.boost)
+        if isinstance(node, NotNode):  # a query of only NOT: every document but these
+            excluded = self._eval(node.child)[0]
+            ids = np.setdiff1d(np.arange(self.arrays.doc_count, dtype=np.int64), excluded, assume_unique=True)
+            return ids, np.ones(len(ids), dtype=np.float64)
+        return _NONE
+
+    def _and(self, node: AndNode) -> Matches:
+        parts = sorted((self._eval(child) for child in node.must), key=lambda m: len(m[0]))
+        ids, scores = parts[0]
+        for other_ids, other_scores in parts[1:]:
+            if not len(ids):
+                break
+            ids, mine, theirs = np.intersect1d(ids, other_ids, assume_unique=True, return_indices=True)
+            scores = scores[mine] + other_scores[theirs]
+        for child in node.must_not:
+            if not len(ids):
+                break
+            keep = ~np.isin(ids, self._eval(child)[0], assume_unique=True)
+            ids, scores = ids[keep], scores[keep]
+        return ids, scores + node.not_score if node.not_score else scores
+
+    def _term(self, node: TermNode) -> Matches:
+        pieces = []
+        for segment, offset in self.arrays.leaves:
+            local, weights = self.cache.get(segment, node.fieldname, node.text)
+            if len(local):
+                pieces.append((local.astype(np.int64) + offset, weights))
+        if not pieces:
+            return _NONE
+        ids = np.concatenate([p[0] for p in pieces])
+        weights = np.concatenate([p[1] for p in pieces]).astype(np.float64)
+        return ids, self._score(node, ids, weights)
+
+    def _score(self, node: TermNode, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        field = self.searcher.schema[node.fieldname]
+        if not field.scorable:  # Whoosh scores these by weight alone
+            scores = weights
+        else:
+            idf = self.searcher.idf(node.fieldname, node.text)
+            avgfl = self.searcher.avg_field_length(node.fieldname) or 1
+            B = self._field_B.get(node.fieldname, self.B)
+            lengths = self.arrays.lengths(node.fieldname)[ids]
+            # whoosh.scoring.bm25, term for term
+            scores = idf * ((weights * (self.K1 + 1)) / (weights + self.K1 * ((1 - B) + B * lengths / avgfl)))
+        return scores * node.boost if node.boost != 1.0 else scores
+
+
+def _union(parts: list[Matches]) -> Matches:
+    parts = [p for p in parts if len(p[0])]
+    if not parts:
+        return _NONE
+    if len(parts) == 1:
+        return parts[0]
+    ids = np.concatenate([p[0] for p in parts])
+    scores = np.concatenate([p[1] for p in parts])
+    unique, inverse = np.unique(ids, return_inverse=True)
+    return unique, np.bincount(inverse, weights=scores, minlength=len(unique))
+
+
+def _scaled(matches: Matches, boost: float) -> Matches:
+    return matches if boost == 1.0 else (matches[0], matches[1] * boost)
+
+
+def top(ids: np.ndarray, keys: np.ndarray, count: int, *, descending: bool) -> np.ndarray:
+    """The positions of the ``count`` best documents: by key, ties by document number (as Whoosh)."""
+    if count <= 0 or not len(ids):
+        return np.empty(0, np.int64)
+    order_keys = -keys if descending else keys
+    if count < len(ids):
+        # everything tied with the count-th key must stay in, so ties resolve by document number
+        cut = np.partition(order_keys, count - 1)[count - 1]
+        candidates = np.flatnonzero(order_keys <= cut)
+    else:
+        candidates = np.arange(len(ids))
+    ranked = candidates[np.lexsort((ids[candidates], order_keys[candidates]))]
+    return ranked[:count]

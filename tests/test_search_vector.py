@@ -1,0 +1,181 @@
+"""Array evaluation of word queries gives Whoosh's own matches, scores and orders.
+
+The reference is Whoosh itself on the same index: every matching document
+with its BM25F score (``limit=None``), its date sorting, its facet counts. The
+index has several segments and deleted documents (edited articles), as a
+daemon's index does.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from corpus import corpus_records
+from whoosh import query as wq
+from whoosh import sorting
+
+from index.archive import Archive
+from index.store import SearchIndex
+from ingest.article import Article
+from search.docarrays import DocArrays
+from search.engine import Engine, SearchRequest
+from search.postings import PostingCache, decode
+from search.query import parse_query
+from search.vector import Evaluator, compile_query, top
+
+QUERIES = [
+    "banjir", "Jakarta", "harga minyak", "ibu kota", "kebakaran hutan", "pemerintah daerah",
+    "banjir OR gempa", "banjir ATAU longsor", "korupsi BUKAN KPK", "jakarta NOT banjir", "polisi ANDNOT narkoba",
+    "(banjir OR gempa) AND warga", "presiden DAN (menteri ATAU gubernur)", "banjir^3 warga", "(harga minyak)^2 dunia",
+    "judul:banjir", "title:gempa warga", "sumber:kompas.com banjir", "penulis:redaksi", "isi:sepak bola",
+    "menjatuhkan", "perekonomian", "anak-anak", "KPK", "DPR RI", "Rp", "bukan", "tidakadakatasepertiini",
+    "BUKAN banjir", "NOT (jakarta OR warga)",
+]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    root: Path = tmp_path_factory.mktemp("vector")
+    archive = Archive(root / "archive.sqlite3")
+    index = SearchIndex(root / "index")
+    records = list(corpus_records(1500, every=7))
+    for chunk in (records[:700], records[700:1200], records[1200:]):  # three commits: several segments
+        for record in chunk:
+            archive.upsert(Article.from_dict(record))
+        index.catch_up(archive)
+    for record in records[:40:3]:  # edited articles: their old documents are deleted in the index
+        edited = dict(record, body=record["body"] + "\n\nPembaruan: banjir susulan melanda kota.")
+        archive.upsert(Article.from_dict(edited))
+    index.catch_up(archive)
+    engine = Engine(index, archive)
+    reader = engine.searcher().reader()
+    assert reader.has_deletions() and len(reader.leaf_readers()) > 1, "want several segments, with deletions"
+    return engine
+
+
+def whoosh_reference(engine: Engine, q: wq.Query, **kwargs) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
+    searcher = engine.searcher()
+    return [(hit.docnum, hit.score) for hit in searcher.search(q, limit=None, optimize=False, **kwargs)]
+
+
+def vector_matches(engine: Engine, q: wq.Query) -> dict[int, float]:
+    searcher = engine.searcher()
+    compiled = compile_query(q, searcher.schema)
+    assert compiled is not None, f"{q} should be evaluated on arrays"
+    ids, scores = Evaluator(searcher, DocArrays(searcher.reader()), PostingCache()).matches(compiled)
+    assert np.all(np.diff(ids) > 0), "matches come sorted and unique"
+    return dict(zip(ids.tolist(), scores.tolist(), strict=True))
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_matches_and_scores_are_whooshs(engine: Engine, text: str) -> None:
+    q = parse_query(text, engine.searcher().schema)
+    expected = dict(whoosh_reference(engine, q))
+    got = vector_matches(engine, q)
+    assert got.keys() == expected.keys()
+    for docnum, score in expected.items():
+        assert got[docnum] == pytest.approx(score, rel=1e-9), docnum
+
+
+def test_some_queries_match_nothing_and_some_match_many(engine: Engine) -> None:
+    """The query list is not vacuous: it spans empty to broad."""
+    sizes = [len(vector_matches(engine, parse_query(t, engine.searcher().schema))) for t in QUERIES]
+    assert min(sizes) == 0 and max(sizes) > 200
+
+
+def _same_ranking(got: list[tuple[int, float]], expected: list[tuple[int, float]]) -> None:
+    """Same keys position by position; documents whose keys tie may come in either order."""
+    assert [round(k, 6) for _, k in got] == [round(k, 6) for _, k in expected]
+    for key, group in itertools.groupby(range(len(got)), key=lambda i: round(got[i][1], 6)):
+        positions = list(group)
+        got_ids = {got[i][0] for i in positions}
+        tied = {d for d, k in expected if round(k, 6) == key}
+        assert got_ids <= tied
+
+
+@pytest.mark.parametrize("text", ["banjir", "harga minyak", "korupsi BUKAN KPK", "banjir OR gempa"])
+@pytest.mark.parametrize("page", [1, 3])
+def test_pages_rank_as_whoosh_ranks(engine: Engine, text: str, page: int) -> None:
+    searcher = engine.searcher()
+    q = parse_query(text, searcher.schema)
+    expected = whoosh_reference(engine, q)
+    expected.sort(key=lambda pair: (-pair[1], pair[0]))
+    hits = engine.search(SearchRequest(query=text, limit=7, page=page)).hits
+    got = [(searcher.document_number(id=h.id), h.score) for h in hits]
+    want = [(d, round(s, 4)) for d, s in expected[(page - 1) * 7: page * 7]]
+    _same_ranking([(d, round(s, 4)) for d, s in got], want)
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_date_sorting_orders_as_whoosh_sorts(engine: Engine, sort: str) -> None:
+    searcher = engine.searcher()
+    q = parse_query("banjir OR gempa", searcher.schema)
+    column = searcher.reader().column_reader("published", translate=False)
+    expected = [(d, float(column[d])) for d, _ in whoosh_reference(
+        engine, q, sortedby="published", reverse=sort == "newest")][:25]
+    hits = engine.search(SearchRequest(query="banjir OR gempa", sort=sort, limit=25)).hits  # type: ignore[arg-type]
+    got = [(d, float(column[d])) for d in (searcher.document_number(id=h.id) for h in hits)]
+    _same_ranking(got, expected)
+
+
+def test_filters_and_facets_count_as_whoosh_counts(engine: Engine) -> None:
+    searcher = engine.searcher()
+    request = SearchRequest(query="warga", date_from="2019-09-01", date_to="2019-12-31", sources=["kompas.com"],
+                            facets=True)
+    results = engine.search(request)
+    reference = Engine(engine.index, engine.archive, vectorized=False)
+    allowed = reference._filter(searcher, request)
+    facets = sorting.Facets().add_field("source").add_field("month")
+    expected = searcher.search(parse_query("warga", searcher.schema), limit=None, filter=allowed, groupedby=facets)
+    assert results.total == len(expected) > 0
+    assert results.facets is not None
+    assert results.facets["month"] == {k: len(v) for k, v in sorted(expected.groups("month").items()) if k}
+    assert set(results.facets["source"]) == {"kompas.com"}
+
+
+def test_more_like_this_uses_the_array_path_and_leaves_the_article_out(engine: Engine) -> None:
+    first = engine.search(SearchRequest(query="banjir")).hits[0]
+    similar = engine.search(SearchRequest(query="", like=first.id)).hits
+    assert similar and first.id not in [h.id for h in similar]
+
+
+@pytest.mark.parametrize("text", ['"ibu kota"', "banj*", "banjr~", "harga minyak~2"])
+def test_phrases_wildcards_and_fuzzy_terms_are_left_to_whoosh(engine: Engine, text: str) -> None:
+    q = parse_query(text, engine.searcher().schema)
+    assert compile_query(q, engine.searcher().schema) is None
+
+
+def test_decoded_postings_are_whooshs_postings(engine: Engine) -> None:
+    reader = engine.searcher().reader()
+    for segment, _ in reader.leaf_readers():
+        for term in (b"banjir", b"~banjir", b"jakarta", b"tidakada"):
+            ids, weights = decode(segment, "body", term)
+            expected: list[tuple[int, float]] = []
+            if ("body", term) in segment:
+                matcher = segment._terms.matcher("body", term, segment.schema["body"].format, scorer=None)
+                while matcher.is_active():
+                    expected.append((matcher.id(), matcher.weight()))
+                    matcher.next()
+            assert list(zip(ids.tolist(), weights.tolist(), strict=True)) == expected
+
+
+def test_the_posting_cache_stays_within_its_bound(engine: Engine) -> None:
+    cache = PostingCache(capacity=500)
+    reader = engine.searcher().reader()
+    segment = reader.leaf_readers()[0][0]
+    for term in (b"jakarta", b"warga", b"banjir", b"pemerintah", b"polisi", b"presiden"):
+        cache.get(segment, "body", term)
+        assert len(cache) <= 500
+    cache.get(segment, "body", b"banjir")
+    assert cache.hits >= 1
+
+
+def test_top_breaks_ties_by_document_number() -> None:
+    ids = np.array([5, 3, 9, 1, 7])
+    keys = np.array([1.0, 2.0, 2.0, 2.0, 0.5])
+    assert ids[top(ids, keys, 2, descending=True)].tolist() == [1, 3]
+    assert ids[top(ids, keys, 5, descending=False)].tolist() == [7, 5, 1, 3, 9]
+    assert top(ids, keys, 0, descending=True).tolist() == []
