@@ -143,9 +143,8 @@ class Engine:
         else:
             parsed = parse_query(request.query, searcher.schema)
             check_expansion(parsed, searcher.reader(), query_text=request.query)
-        compiled = compile_query(parsed, searcher.schema) if self.vectorized else None
-        if compiled is not None:
-            return self._vector_search(searcher, request, parsed, compiled)
+        if self.vectorized:
+            return self._vector_search(searcher, request, parsed)
         allowed = self._filter(searcher, request)
         if isinstance(parsed, wq.Every) and isinstance(allowed, set) and not request.facets:
             return self._browse(searcher, request, allowed)
@@ -162,22 +161,23 @@ class Engine:
         return SearchResults(total=results.total, hits=hits, page=request.page, size=request.limit,
                              facets=facets, suggestion=suggestion)
 
-    def _vector_search(self, searcher, request: SearchRequest, parsed: wq.Query, compiled) -> SearchResults:  # type: ignore[no-untyped-def]
-        """Words and boolean operators, evaluated on arrays (see :mod:`search.vector`): same results, faster."""
+    def _vector_search(self, searcher, request: SearchRequest, parsed: wq.Query) -> SearchResults:  # type: ignore[no-untyped-def]
+        """The query evaluated on arrays (see :mod:`search.vector`): Whoosh's results, faster."""
         arrays = self._arrays.get(searcher.reader())
         evaluator = Evaluator(searcher, arrays, self._postings)
-        ids, scores = evaluator.matches(compiled)
+        ids, scores = evaluator.matches(compile_query(parsed, searcher.reader()))
         allowed = self._vector_filter(searcher, request, arrays, evaluator)
         if allowed is not None:
             keep = allowed[ids]
             ids, scores = ids[keep], scores[keep]
         wanted = request.page * request.limit
-        if request.sort == "relevance":
+        browsing = isinstance(parsed, wq.Every)  # ``*``: every score is the same, so newest first
+        if request.sort == "relevance" and not browsing:
             best = top(ids, scores, wanted, descending=True)
         else:
-            best = top(ids, arrays.published()[ids], wanted, descending=request.sort == "newest")
+            best = top(ids, arrays.published()[ids], wanted, descending=request.sort != "oldest")
         page = best[(request.page - 1) * request.limit:]
-        stored = [(searcher.stored_fields(int(ids[i])), float(scores[i])) for i in page]
+        stored = [(searcher.stored_fields(int(ids[i])), 0.0 if browsing else float(scores[i])) for i in page]
         hits = self._make_hits(stored, _highlight_terms(parsed, searcher.reader()))
         facets = _array_facets(arrays, ids) if request.facets else None
         suggestion = None
@@ -202,12 +202,8 @@ class Engine:
             if end is not None:
                 allowed &= published <= datetime_to_long(end)
         if others is not None:
-            compiled = compile_query(others, searcher.schema)
             matching = np.zeros(arrays.doc_count, dtype=bool)
-            if compiled is not None:
-                matching[evaluator.matches(compiled)[0]] = True
-            else:
-                matching[list(searcher.docs_for_query(others))] = True
+            matching[evaluator.matches(compile_query(others, searcher.reader()))[0]] = True
             allowed &= matching
         return allowed
 

@@ -7,8 +7,9 @@ objects; here each term's postings are arrays (:mod:`search.postings`), a
 conjunction is an array intersection, a disjunction a union, and BM25F is
 computed for every matching document in one expression, with exactly
 Whoosh's formula and statistics, so scores and rankings are Whoosh's.
-Anything else (phrases, wildcards, fuzzy terms, ranges) is left to Whoosh:
-:func:`compile_query` returns None for it.
+Wildcards and fuzzy terms are their expansions, OR-ed as Whoosh ORs them.
+Any other part of a query (phrases, ranges) is matched by Whoosh's own
+matcher and its matches then join the arrays, so every query takes one path.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.fields import Schema
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from search.docarrays import DocArrays
@@ -49,6 +50,8 @@ class AndNode:
 class OrNode:
     should: tuple[Node, ...]
     boost: float
+    #: Every match scores ``boost`` (a wildcard's or fuzzy term's words; Whoosh's ``constantscore``).
+    constant: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,14 +64,33 @@ class NoneNode:
     """Matches nothing (a term in no document, an empty group)."""
 
 
-Node = TermNode | AndNode | OrNode | NotNode | NoneNode
+@dataclass(frozen=True)
+class AllNode:
+    """Every document (``*``), each scoring 1 as Whoosh's ``Every`` does."""
 
 
-def compile_query(q: wq.Query, schema: Schema) -> Node | None:
-    """The query as a tree this module can evaluate, or None if it holds anything else."""
+@dataclass(frozen=True)
+class MatcherNode:
+    """A query part with no array form (a phrase, a range): Whoosh's matcher finds its documents."""
+
+    query: wq.Query
+
+
+Node = TermNode | AndNode | OrNode | NotNode | NoneNode | AllNode | MatcherNode
+
+_EXPANDING = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)
+
+
+def compile_query(q: wq.Query, reader: IndexReader) -> Node:
+    """The query as a tree of array operations."""
+    schema = reader.schema
     kind = type(q)
     if q is wq.NullQuery or kind is type(wq.NullQuery):
         return NoneNode()
+    if kind is wq.Every and not q.fieldname:
+        return AllNode()
+    if kind in _EXPANDING and q.fieldname in schema:
+        return _expansion(q, reader)
     if kind is wq.Term:
         if q.fieldname not in schema:
             return NoneNode()
@@ -78,33 +100,43 @@ def compile_query(q: wq.Query, schema: Schema) -> Node | None:
             return NoneNode()
         return TermNode(q.fieldname, text, float(q.boost))
     if kind is wq.Not:
-        child = compile_query(q.query, schema)
-        return None if child is None else NotNode(child)
+        return NotNode(compile_query(q.query, reader))
     if kind is wq.AndNot:
-        positive, negative = compile_query(q.a, schema), compile_query(q.b, schema)
-        if positive is None or negative is None:
-            return None
-        return AndNode((positive,), (negative,), 1.0)
-    if kind is wq.And or kind is wq.Or:
-        if kind is wq.Or and (q.scale or q.minmatch):
-            return None
-        children = [compile_query(sub, schema) for sub in q.subqueries]
-        if any(child is None for child in children):
-            return None
-        if not children:
-            return NoneNode()
+        return AndNode((compile_query(q.a, reader),), (compile_query(q.b, reader),), 1.0)
+    if (kind is wq.And or kind is wq.Or and not (q.scale or q.minmatch)) and q.subqueries:
+        children = [compile_query(sub, reader) for sub in q.subqueries]
         if len(children) == 1:  # Whoosh ignores a one-child group's boost
             return children[0]
         if kind is wq.Or:
             if any(isinstance(child, NotNode) for child in children):
-                return None
-            return OrNode(tuple(children), float(q.boost))  # type: ignore[arg-type]
+                return MatcherNode(q)
+            return OrNode(tuple(children), float(q.boost))
         must = tuple(c for c in children if not isinstance(c, NotNode))
-        must_not = tuple(c.child for c in children if isinstance(c, NotNode))  # type: ignore[union-attr]
+        must_not = tuple(c.child for c in children if isinstance(c, NotNode))
         if not must:
-            return None
-        return AndNode(must, must_not, float(q.boost), not_score=float(len(must_not)))  # type: ignore[arg-type]
-    return None
+            return MatcherNode(q)
+        return AndNode(must, must_not, float(q.boost), not_score=float(len(must_not)))
+    return MatcherNode(q)
+
+
+def _expansion(q: wq.MultiTerm, reader: IndexReader) -> Node:
+    """A wildcard or fuzzy term: its words OR-ed, each match scoring the query's boost.
+
+    That is Whoosh's documented ``constantscore`` (a rare word matched by ``korup*``
+    is no better a match than a common one); Whoosh itself keeps it only on small
+    indexes. One word alone is that word's term query, as in Whoosh.
+    """
+    words = [word for word in q._btexts(reader) if word]
+    if not words:
+        return NoneNode()
+    terms = [TermNode(q.fieldname, _as_bytes(word), 1.0) for word in words]
+    if len(terms) == 1:
+        return terms[0]
+    return OrNode(tuple(terms), float(q.boost), constant=bool(getattr(q, "constantscore", True)))
+
+
+def _as_bytes(word: bytes | str) -> bytes:
+    return word if isinstance(word, bytes) else word.encode("utf-8")
 
 
 class Evaluator:
@@ -129,14 +161,38 @@ class Evaluator:
         if isinstance(node, TermNode):
             return self._term(node)
         if isinstance(node, OrNode):
-            return _scaled(_union([self._eval(child) for child in node.should]), node.boost)
+            ids, scores = _union([self._eval(child) for child in node.should])
+            if node.constant:
+                return ids, np.full(len(ids), node.boost)
+            return _scaled((ids, scores), node.boost)
         if isinstance(node, AndNode):
             return _scaled(self._and(node), node.boost)
         if isinstance(node, NotNode):  # a query of only NOT: every document but these
             excluded = self._eval(node.child)[0]
             ids = np.setdiff1d(np.arange(self.arrays.doc_count, dtype=np.int64), excluded, assume_unique=True)
             return ids, np.ones(len(ids), dtype=np.float64)
+        if isinstance(node, AllNode):
+            return np.arange(self.arrays.doc_count, dtype=np.int64), np.ones(self.arrays.doc_count)
+        if isinstance(node, MatcherNode):
+            return self._walk(node.query)
         return _NONE
+
+    def _walk(self, q: wq.Query) -> Matches:
+        """Whoosh's matcher for ``q``, segment by segment as Whoosh searches, walked to the end."""
+        ids: list[int] = []
+        scores: list[float] = []
+        context = self.searcher.context()
+        for subsearcher, offset in self.searcher.leaf_searchers():
+            matcher = q.matcher(subsearcher, context)
+            while matcher.is_active():
+                ids.append(matcher.id() + offset)
+                scores.append(matcher.score())
+                matcher.next()
+        if not ids:
+            return _NONE
+        found = np.asarray(ids, dtype=np.int64)
+        order = np.argsort(found, kind="stable")
+        return found[order], np.asarray(scores, dtype=np.float64)[order]
 
     def _and(self, node: AndNode) -> Matches:
         parts = sorted((self._eval(child) for child in node.must), key=lambda m: len(m[0]))

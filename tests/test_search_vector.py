@@ -24,7 +24,7 @@ from search.docarrays import DocArrays
 from search.engine import Engine, SearchRequest
 from search.postings import PostingCache, decode
 from search.query import parse_query
-from search.vector import Evaluator, compile_query, top
+from search.vector import AllNode, AndNode, Evaluator, MatcherNode, OrNode, TermNode, compile_query, top
 
 QUERIES = [
     "banjir", "Jakarta", "harga minyak", "ibu kota", "kebakaran hutan", "pemerintah daerah",
@@ -33,6 +33,9 @@ QUERIES = [
     "judul:banjir", "title:gempa warga", "sumber:kompas.com banjir", "penulis:redaksi", "isi:sepak bola",
     "menjatuhkan", "perekonomian", "anak-anak", "KPK", "DPR RI", "Rp", "bukan", "tidakadakatasepertiini",
     "BUKAN banjir", "NOT (jakarta OR warga)",
+    # phrases: Whoosh's matcher inside the array path
+    '"ibu kota"', '"Joko Widodo" presiden', '"harga minyak" OR gempa', '"banjir" BUKAN jakarta',
+    '"ibu kota"~3', "judul:\"gempa bumi\"",
 ]
 
 
@@ -63,8 +66,7 @@ def whoosh_reference(engine: Engine, q: wq.Query, **kwargs) -> list[tuple[int, f
 
 def vector_matches(engine: Engine, q: wq.Query) -> dict[int, float]:
     searcher = engine.searcher()
-    compiled = compile_query(q, searcher.schema)
-    assert compiled is not None, f"{q} should be evaluated on arrays"
+    compiled = compile_query(q, searcher.reader())
     ids, scores = Evaluator(searcher, DocArrays(searcher.reader()), PostingCache()).matches(compiled)
     assert np.all(np.diff(ids) > 0), "matches come sorted and unique"
     return dict(zip(ids.tolist(), scores.tolist(), strict=True))
@@ -78,6 +80,28 @@ def test_matches_and_scores_are_whooshs(engine: Engine, text: str) -> None:
     assert got.keys() == expected.keys()
     for docnum, score in expected.items():
         assert got[docnum] == pytest.approx(score, rel=1e-9), docnum
+
+
+@pytest.mark.parametrize(("text", "boost"), [("banj*", 1.0), ("korup*^2", 2.0), ("pe?erintah*", 1.0),
+                                             ("banjr~2", 1.0), ("tidakad*", 1.0)])
+def test_wildcards_and_fuzzy_terms_match_as_whoosh_and_score_their_boost(engine: Engine, text: str,
+                                                                         boost: float) -> None:
+    q = parse_query(text, engine.searcher().schema)
+    got = vector_matches(engine, q)
+    assert got.keys() == dict(whoosh_reference(engine, q)).keys()
+    words = list(q._btexts(engine.searcher().reader()))
+    if text == "tidakad*":
+        assert not words and not got
+    else:
+        assert len(words) > 1 and set(got.values()) == {boost}
+
+
+def test_a_wildcard_inside_a_query_adds_its_boost(engine: Engine) -> None:
+    q = parse_query("warga banj* jakart*", engine.searcher().schema)
+    got = vector_matches(engine, q)
+    assert got.keys() == dict(whoosh_reference(engine, q)).keys() and got
+    words = vector_matches(engine, parse_query("warga", engine.searcher().schema))
+    assert all(score == pytest.approx(words[d] + 2.0) for d, score in got.items())
 
 
 def test_some_queries_match_nothing_and_some_match_many(engine: Engine) -> None:
@@ -142,10 +166,20 @@ def test_more_like_this_uses_the_array_path_and_leaves_the_article_out(engine: E
     assert similar and first.id not in [h.id for h in similar]
 
 
-@pytest.mark.parametrize("text", ['"ibu kota"', "banj*", "banjr~", "harga minyak~2"])
-def test_phrases_wildcards_and_fuzzy_terms_are_left_to_whoosh(engine: Engine, text: str) -> None:
-    q = parse_query(text, engine.searcher().schema)
-    assert compile_query(q, engine.searcher().schema) is None
+@pytest.mark.parametrize(("text", "kind"), [("banjir", TermNode), ("ibu kota", AndNode), ("banj*", OrNode),
+                                            ("banjr~2", OrNode), ('"ibu kota"', MatcherNode), ("*", AllNode)])
+def test_what_each_query_part_compiles_to(engine: Engine, text: str, kind: type) -> None:
+    reader = engine.searcher().reader()
+    q = parse_query(text, reader.schema)
+    compiled = compile_query(q, reader)
+    node = compiled.should[0] if kind is TermNode and isinstance(compiled, OrNode) else compiled
+    assert isinstance(node, kind)
+
+
+def test_browsing_everything_pages_newest_first(engine: Engine) -> None:
+    hits = engine.search(SearchRequest(query="*", limit=30, date_from="2019-01-01")).hits
+    published = [h.published for h in hits]
+    assert len(hits) == 30 and published == sorted(published, reverse=True)
 
 
 def test_decoded_postings_are_whooshs_postings(engine: Engine) -> None:
