@@ -11,9 +11,12 @@ the same realistic queries; latencies are per query, p50/p95/p99 per kind.
 from __future__ import annotations
 
 import argparse
+import random
+import re
 import shutil
 import sys
-from datetime import datetime
+import time
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -22,7 +25,7 @@ from whoosh import fields, index  # noqa: E402
 from whoosh import query as wq
 from whoosh.qparser import MultifieldParser  # noqa: E402
 
-from benchmarks.common import dir_size, percentiles, scaled_corpus, timed  # noqa: E402
+from benchmarks.common import dir_size, load_corpus, percentiles, scaled_corpus, timed  # noqa: E402
 from index.archive import Archive  # noqa: E402
 from index.dates import to_wib_naive  # noqa: E402
 from index.store import SearchIndex  # noqa: E402
@@ -41,6 +44,25 @@ QUERIES: dict[str, list[dict]] = {  # type: ignore[type-arg]
     "date range alone": [{"q": "*", "from": f"2019-09-{d:02d}", "to": f"2019-09-{d + 6:02d}"} for d in (1, 8, 15)],
     "facets": [{"q": w, "facets": True} for w in ("banjir", "korupsi", "pemilu")],
 }
+
+
+def unseen_queries(n: int, seed: int) -> dict[str, list[dict]]:  # type: ignore[type-arg]
+    """Queries nobody tuned for: words from random headlines, new with every seed, each run once."""
+    rng = random.Random(seed)
+    titles = [r["title"] for r in load_corpus()]
+    picked: dict[str, list[dict]] = {"unseen word": [], "unseen two-word AND": [], "unseen + 2 weeks": []}  # type: ignore[type-arg]
+    while any(len(specs) < n for specs in picked.values()):
+        words = re.findall(r"[a-z]{4,}", rng.choice(titles).lower())
+        if len(words) < 2:
+            continue
+        first, second = rng.sample(words, 2)
+        start = date(2019, 1, 1) + timedelta(days=rng.randrange(350))
+        for kind, spec in (("unseen word", {"q": first}), ("unseen two-word AND", {"q": f"{first} {second}"}),
+                           ("unseen + 2 weeks", {"q": first, "from": start.isoformat(),
+                                                 "to": (start + timedelta(days=13)).isoformat()})):
+            if len(picked[kind]) < n:
+                picked[kind].append(spec)
+    return picked
 
 
 def plain_schema() -> fields.Schema:
@@ -85,8 +107,9 @@ def kliping_search(engine: Engine, spec: dict) -> None:  # type: ignore[type-arg
                                 facets=spec.get("facets", False)))
 
 
-def latencies(run, specs: list[dict], rounds: int) -> list[float]:  # type: ignore[no-untyped-def,type-arg]
-    run(specs[0])  # warm
+def latencies(run, specs: list[dict], rounds: int, *, warm: bool = True) -> list[float]:  # type: ignore[no-untyped-def,type-arg]
+    if warm:
+        run(specs[0])
     samples = []
     for _ in range(rounds):
         for spec in specs:
@@ -101,13 +124,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="times each query is run")
     parser.add_argument("--workdir", type=Path, default=Path("bench-data/search"))
     parser.add_argument("--queries-only", action="store_true", help="reuse the indexes a previous run built")
+    parser.add_argument("--unseen", type=int, default=40, help="random queries of each unseen kind, run once")
+    parser.add_argument("--seed", type=int, default=None, help="seed for the unseen queries (default: the clock)")
     args = parser.parse_args()
     if args.queries_only:
         engine = Engine(SearchIndex(args.workdir / "kliping/index"), Archive(args.workdir / "kliping/archive.sqlite3"))
         print(f"documents: {engine.index.doc_count():,} (indexes from a previous run)")
     else:
         engine = build_both(args)
-    run_queries(index.open_dir(str(args.workdir / "plain")), engine, args.rounds)
+    seed = args.seed if args.seed is not None else int(time.time())
+    run_queries(index.open_dir(str(args.workdir / "plain")), engine, args.rounds, unseen_queries(args.unseen, seed))
+    print(f"(unseen queries: --seed {seed}; each run once, after the fixed set)")
 
 
 def build_both(args: argparse.Namespace) -> Engine:
@@ -128,12 +155,16 @@ def build_both(args: argparse.Namespace) -> Engine:
     return engine
 
 
-def run_queries(plain_ix: index.Index, engine: Engine, rounds: int) -> None:
+def run_queries(plain_ix: index.Index, engine: Engine, rounds: int,
+                unseen: dict[str, list[dict]]) -> None:  # type: ignore[type-arg]
     plain_searcher = plain_ix.searcher()
     print("\nquery latency ms (p50 / p95 / p99)      plain Whoosh              kliping")
-    for kind, specs in QUERIES.items():
-        plain = percentiles(latencies(lambda s: plain_search(plain_searcher, s), specs, rounds))
-        ours = percentiles(latencies(lambda s: kliping_search(engine, s), specs, rounds))
+    kinds = [(kind, specs, rounds) for kind, specs in QUERIES.items()]
+    kinds += [(kind, specs, 1) for kind, specs in unseen.items()]
+    for kind, specs, times in kinds:
+        warm = times > 1
+        plain = percentiles(latencies(lambda s: plain_search(plain_searcher, s), specs, times, warm=warm))
+        ours = percentiles(latencies(lambda s: kliping_search(engine, s), specs, times, warm=warm))
         print(f"  {kind:<20} {plain['p50']:7.1f} {plain['p95']:7.1f} {plain['p99']:7.1f}"
               f"   {ours['p50']:7.1f} {ours['p95']:7.1f} {ours['p99']:7.1f}")
 
