@@ -10,13 +10,15 @@ follow, within the slop, a position where it had reached word *k - 1*.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import accumulate
 from pickle import loads
 
+import numpy as np
 from whoosh import matching
 from whoosh import query as wq
 from whoosh.matching.wrappers import WrappingMatcher
+from whoosh.reading import SegmentReader
 
 
 class FastPhrase(wq.Phrase):
@@ -99,3 +101,66 @@ def _positions(matcher) -> set[int]:  # type: ignore[no-untyped-def]
 
 
 _COUNT_BYTES = 4  # whoosh.formats: pack_uint(len(deltas)) precedes the pickled deltas
+
+
+# -- the same check on arrays, for search.vector ------------------------------------------
+
+
+def phrase_docs(segment: SegmentReader, fieldname: str, words: Sequence[bytes], slop: int,
+                candidates: np.ndarray) -> np.ndarray:
+    """The ``candidates`` (sorted local document numbers holding every word) where the words
+    stand in order, each within ``max(1, slop)`` positions after the one before it.
+
+    Positions are read only for the candidates, from the blocks that hold them, and
+    compared all at once: each position is a key ``document << 32 | position``, and a
+    word's position continues the phrase when the nearest earlier key of the phrase so
+    far lies within the allowed steps (the same test as :class:`AdjacentMatcher`).
+    """
+    if not len(candidates) or len(words) < 2:
+        return candidates
+    steps = max(1, slop)
+    reached = positions_at(segment, fieldname, words[0], candidates)
+    for word in words[1:]:
+        keys = positions_at(segment, fieldname, word, candidates)
+        before = np.searchsorted(reached, keys, side="left") - 1
+        gap = keys - reached[np.maximum(before, 0)] if len(reached) else keys
+        reached = keys[(before >= 0) & (gap >= 1) & (gap <= steps)]
+        if not len(reached):
+            break
+    return np.unique(reached >> 32).astype(candidates.dtype)
+
+
+def positions_at(segment: SegmentReader, fieldname: str, btext: bytes, candidates: np.ndarray) -> np.ndarray:
+    """Sorted keys ``document << 32 | position`` of one word in the candidate documents."""
+    fmt = segment.schema[fieldname].format
+    matcher = segment._terms.matcher(fieldname, btext, fmt, scorer=None)
+    wanted = set(candidates.tolist())
+    keys: list[int] = []
+    if not all(hasattr(matcher, name) for name in ("_read_ids", "_read_values", "_maxid", "_goto")):
+        for docnum in candidates.tolist():  # short lists, kept inline: Whoosh's own calls
+            if not matcher.is_active():
+                break
+            matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                keys.extend(_keys(docnum, matcher.value()))
+        return np.asarray(keys, dtype=np.int64)
+    remaining = candidates
+    while not matcher._atend and len(remaining):
+        if remaining[0] <= matcher._maxid:  # this block holds a candidate: read it
+            matcher._read_ids()
+            matcher._read_values()
+            for docnum, value in zip(matcher._ids, matcher._values, strict=True):
+                if docnum in wanted:
+                    keys.extend(_keys(docnum, value))
+            remaining = remaining[np.searchsorted(remaining, matcher._maxid, side="right"):]
+        if matcher._lastblock:
+            break
+        matcher._goto(matcher._nextoffset)
+    return np.asarray(keys, dtype=np.int64)
+
+
+def _keys(docnum: int, value: bytes) -> Iterator[int]:
+    base = docnum << 32
+    if not value.endswith(b"."):
+        value += b"."
+    return (base + p for p in accumulate(loads(value[_COUNT_BYTES:])))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 
 import numpy as np
 from whoosh.reading import SegmentReader
@@ -61,18 +62,27 @@ def _decode_generic(matcher) -> Postings:  # type: ignore[no-untyped-def]
 
 
 class PostingCache:
-    """A least-recently-used cache of decoded posting lists, bounded by postings held."""
+    """A least-recently-used cache of arrays read from segments, bounded by elements held.
+
+    Posting lists are kept under ``("postings", segment id, field, term)``; other
+    per-segment results (a phrase's matching documents) under keys of their own.
+    """
 
     def __init__(self, capacity: int = CACHE_POSTINGS) -> None:
         self.capacity = capacity
         self._size = 0
-        self._items: OrderedDict[tuple[str, str, bytes], Postings] = OrderedDict()
+        self._items: OrderedDict[tuple[Hashable, ...], tuple[np.ndarray, ...]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
     def get(self, segment: SegmentReader, fieldname: str, btext: bytes) -> Postings:
-        key = (segment.segment().segment_id(), fieldname, btext)
+        """One term's postings in one segment."""
+        key = ("postings", segment.segment().segment_id(), fieldname, btext)
+        return self.load(key, lambda: decode(segment, fieldname, btext))  # type: ignore[return-value]
+
+    def load(self, key: tuple[Hashable, ...], loader: Callable[[], tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+        """The arrays cached under ``key``, or ``loader()``'s, kept when they fit."""
         with self._lock:
             found = self._items.get(key)
             if found is not None:
@@ -80,18 +90,18 @@ class PostingCache:
                 self.hits += 1
                 return found
             self.misses += 1
-        postings = decode(segment, fieldname, btext)
-        size = len(postings[0])
+        arrays = loader()
+        size = max(1, len(arrays[0]))
         if size > self.capacity:
-            return postings
+            return arrays
         with self._lock:
             if key not in self._items:
-                self._items[key] = postings
+                self._items[key] = arrays
                 self._size += size
                 while self._size > self.capacity:
-                    _, (old, _) = self._items.popitem(last=False)
-                    self._size -= len(old)
-        return postings
+                    _, old = self._items.popitem(last=False)
+                    self._size -= max(1, len(old[0]))
+        return arrays
 
     def __len__(self) -> int:
         return self._size

@@ -7,9 +7,11 @@ objects; here each term's postings are arrays (:mod:`search.postings`), a
 conjunction is an array intersection, a disjunction a union, and BM25F is
 computed for every matching document in one expression, with exactly
 Whoosh's formula and statistics, so scores and rankings are Whoosh's.
-Wildcards and fuzzy terms are their expansions, OR-ed as Whoosh ORs them.
-Any other part of a query (phrases, ranges) is matched by Whoosh's own
-matcher and its matches then join the arrays, so every query takes one path.
+Wildcards and fuzzy terms are their expansions, OR-ed as Whoosh ORs them;
+quoted phrases are their words' intersection, kept where the positions line
+up (:func:`search.phrase.phrase_docs`). Any other part of a query (a range)
+is matched by Whoosh's own matcher and its matches then join the arrays, so
+every query takes one path.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from search.docarrays import DocArrays
+from search.phrase import FastPhrase, phrase_docs
 from search.postings import PostingCache
 
 Matches = tuple[np.ndarray, np.ndarray]  # (sorted unique int64 document numbers, float64 scores)
@@ -70,13 +73,23 @@ class AllNode:
 
 
 @dataclass(frozen=True)
+class PhraseNode:
+    """Exact words in order, each within ``max(1, slop)`` positions of the one before."""
+
+    fieldname: str
+    words: tuple[bytes, ...]
+    slop: int
+    boost: float
+
+
+@dataclass(frozen=True)
 class MatcherNode:
     """A query part with no array form (a phrase, a range): Whoosh's matcher finds its documents."""
 
     query: wq.Query
 
 
-Node = TermNode | AndNode | OrNode | NotNode | NoneNode | AllNode | MatcherNode
+Node = TermNode | AndNode | OrNode | NotNode | NoneNode | AllNode | PhraseNode | MatcherNode
 
 _EXPANDING = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)
 
@@ -91,6 +104,13 @@ def compile_query(q: wq.Query, reader: IndexReader) -> Node:
         return AllNode()
     if kind in _EXPANDING and q.fieldname in schema:
         return _expansion(q, reader)
+    if kind is FastPhrase and q.fieldname in schema and len(q.words) > 1:
+        field = schema[q.fieldname]
+        if field.format and field.format.supports("positions"):
+            words = tuple(field.to_bytes(word) for word in q.words)
+            if any((q.fieldname, word) not in reader for word in words):
+                return NoneNode()
+            return PhraseNode(q.fieldname, words, int(q.slop), float(q.boost))
     if kind is wq.Term:
         if q.fieldname not in schema:
             return NoneNode()
@@ -173,9 +193,33 @@ class Evaluator:
             return ids, np.ones(len(ids), dtype=np.float64)
         if isinstance(node, AllNode):
             return np.arange(self.arrays.doc_count, dtype=np.int64), np.ones(self.arrays.doc_count)
+        if isinstance(node, PhraseNode):
+            return self._phrase(node)
         if isinstance(node, MatcherNode):
             return self._walk(node.query)
         return _NONE
+
+    def _phrase(self, node: PhraseNode) -> Matches:
+        """Documents with every word, scored as their sum (as Whoosh scores a phrase), where
+        the positions line up; which documents those are is cached per segment."""
+        words = [TermNode(node.fieldname, word, 1.0) for word in node.words]
+        ids, scores = self._and(AndNode(tuple(words), (), 1.0))
+        if not len(ids):
+            return _NONE
+        found = []
+        for segment, offset in self.arrays.leaves:
+            lo, hi = np.searchsorted(ids, [offset, offset + segment.doc_count_all()])
+            if lo == hi:
+                continue
+            candidates = (ids[lo:hi] - offset).astype(np.int32)
+            key = ("phrase", segment.segment().segment_id(), node.fieldname, node.words, max(1, node.slop))
+            docs = self.cache.load(key, lambda s=segment, c=candidates: (
+                phrase_docs(s, node.fieldname, node.words, node.slop, c),))[0]
+            found.append(docs.astype(np.int64) + offset)
+        if not found:
+            return _NONE
+        keep = np.isin(ids, np.concatenate(found), assume_unique=True)
+        return _scaled((ids[keep], scores[keep]), node.boost)
 
     def _walk(self, q: wq.Query) -> Matches:
         """Whoosh's matcher for ``q``, segment by segment as Whoosh searches, walked to the end."""

@@ -24,7 +24,17 @@ from search.docarrays import DocArrays
 from search.engine import Engine, SearchRequest
 from search.postings import PostingCache, decode
 from search.query import parse_query
-from search.vector import AllNode, AndNode, Evaluator, MatcherNode, OrNode, TermNode, compile_query, top
+from search.vector import (
+    AllNode,
+    AndNode,
+    Evaluator,
+    MatcherNode,
+    OrNode,
+    PhraseNode,
+    TermNode,
+    compile_query,
+    top,
+)
 
 QUERIES = [
     "banjir", "Jakarta", "harga minyak", "ibu kota", "kebakaran hutan", "pemerintah daerah",
@@ -33,9 +43,10 @@ QUERIES = [
     "judul:banjir", "title:gempa warga", "sumber:kompas.com banjir", "penulis:redaksi", "isi:sepak bola",
     "menjatuhkan", "perekonomian", "anak-anak", "KPK", "DPR RI", "Rp", "bukan", "tidakadakatasepertiini",
     "BUKAN banjir", "NOT (jakarta OR warga)",
-    # phrases: Whoosh's matcher inside the array path
+    # phrases (their positions read into arrays), and an OR with a NOT (left to Whoosh's matcher)
     '"ibu kota"', '"Joko Widodo" presiden', '"harga minyak" OR gempa', '"banjir" BUKAN jakarta',
-    '"ibu kota"~3', "judul:\"gempa bumi\"",
+    '"ibu kota"~3', "judul:\"gempa bumi\"", '"presiden joko widodo"', '"kota jakarta"~10', '"dki jakarta"^2',
+    '"menteri dalam negeri"', '"tidak ada kata"', '"jakarta jakarta"', "banjir OR NOT gempa",
 ]
 
 
@@ -167,7 +178,8 @@ def test_more_like_this_uses_the_array_path_and_leaves_the_article_out(engine: E
 
 
 @pytest.mark.parametrize(("text", "kind"), [("banjir", TermNode), ("ibu kota", AndNode), ("banj*", OrNode),
-                                            ("banjr~2", OrNode), ('"ibu kota"', MatcherNode), ("*", AllNode)])
+                                            ("banjr~2", OrNode), ('"ibu kota"', PhraseNode), ("*", AllNode),
+                                            ("banjir OR NOT gempa", MatcherNode)])
 def test_what_each_query_part_compiles_to(engine: Engine, text: str, kind: type) -> None:
     reader = engine.searcher().reader()
     q = parse_query(text, reader.schema)
