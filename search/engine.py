@@ -237,13 +237,14 @@ class Engine:
 
     def _make_hits(self, stored: list[tuple[dict[str, Any], float | None]], terms: frozenset[str]) -> list[Hit]:
         bodies = self.archive.bodies([fields["id"] for fields, _ in stored])
+        seen: dict[tuple[str | None, str], bool] = {}  # one verdict per surface form, for all snippets
         hits = []
         for fields, score in stored:
             hits.append(Hit(
                 id=fields["id"], url=fields["url"], title=fields.get("title", ""),
                 source=fields.get("source", ""), published=fields.get("published_text"),
                 author=fields.get("author") or None, score=float(score or 0.0),
-                snippet=Snippet.highlight(bodies.get(fields["id"], ""), terms),
+                snippet=Snippet.highlight(bodies.get(fields["id"], ""), terms, seen),
             ))
         return hits
 

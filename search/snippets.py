@@ -35,11 +35,21 @@ def clean_text(text: str) -> str:
     return text.replace("\n\n", " ¶ ")
 
 
-def matched_spans(text: str, terms: frozenset[str] | set[str]) -> list[Span]:
-    """Character spans of the words in ``text`` whose index terms meet ``terms``."""
+def matched_spans(text: str, terms: frozenset[str] | set[str], seen: dict[tuple[str | None, str], bool] | None = None,
+                  ) -> list[Span]:
+    """Character spans of the words in ``text`` whose index terms meet ``terms``.
+
+    ``seen`` remembers each surface form's verdict; pass one dict for all the
+    snippets of a query (most words recur from article to article).
+    """
+    verdicts: dict[tuple[str | None, str], bool] = {} if seen is None else seen
     spans = []
     for match in matches(text):
-        if any(term in terms for term in surface_terms(match.lastgroup, match.group())):
+        key = (match.lastgroup, match.group())
+        hit = verdicts.get(key)
+        if hit is None:
+            hit = verdicts[key] = any(term in terms for term in surface_terms(*key))
+        if hit:
             spans.append(match.span())
     return spans
 
@@ -66,9 +76,10 @@ class Snippet:
     segments: list[tuple[str, bool]] = field(default_factory=list)
 
     @classmethod
-    def highlight(cls, body: str, terms: frozenset[str] | set[str]) -> Snippet:
+    def highlight(cls, body: str, terms: frozenset[str] | set[str],
+                  seen: dict[tuple[str | None, str], bool] | None = None) -> Snippet:
         text = clean_text(body)
-        spans = matched_spans(text, terms)
+        spans = matched_spans(text, terms, seen)
         if not spans:
             return cls.lead(body)
         segments: list[tuple[str, bool]] = []
