@@ -29,11 +29,11 @@ def command(app, host: str | None, port: int | None, workers: int, access_log: b
       kliping serve
       kliping serve --host 0.0.0.0 --port 8080 --workers 2
     """
-    import uvicorn
+    from search.api.server import serve
 
     config = app.config  # load (and validate) it here, so a bad config is a CLI error, not a worker crash
     os.environ["KLIPING_CONFIG"] = str(Path(app.config_path).resolve())
-    uvicorn.run(
+    serve(
         "search.api.app:create_app_from_env",
         factory=True,
         host=host or config.api.host,
