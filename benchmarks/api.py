@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
@@ -151,6 +152,9 @@ def run_http(port: int, clients: int, seconds: float) -> dict[str, float]:
         await asyncio.gather(*(_http_client(port, n * 3, deadline, samples, errors) for n in range(clients)))
 
     asyncio.run(main())
+    if errors:
+        codes = ", ".join(f"{code or 'connection lost'} x{n}" for code, n in Counter(errors).most_common())
+        print(f"  ({clients} clients: errors {codes})", flush=True)
     return summarize(samples, seconds, len(errors))
 
 

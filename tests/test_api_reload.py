@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,7 @@ from test_api_support import KLIPING, ROOT, Dataset, add_articles, build_dataset
 
 from ingest.article import Article
 from search.api import create_app
+from search.api.live import LiveIndex
 
 QUAKE = Article(url="https://contoh.test/berita/gempa-palu", source="contoh", title="Gempa mengguncang Palu",
                 body="Gempa bermagnitudo 5,2 mengguncang Palu, Sulawesi Tengah, tanpa potensi tsunami.",
@@ -70,3 +72,28 @@ def test_a_rebuilt_index_is_picked_up_by_a_running_server(small: Dataset) -> Non
         time.sleep(1.2)
         assert total(http.get, "banjir") == before
         assert http.get("/health").json()["index"]["documents"] == len(small.ids)
+
+
+def test_requests_racing_the_first_open_all_get_the_engine(small: Dataset) -> None:
+    """Concurrent first requests wait for the engine instead of being told the index is empty."""
+    class SlowOpen(LiveIndex):
+        def _recount(self, marker):  # type: ignore[no-untyped-def]
+            time.sleep(0.3)  # a large index takes a while to open: the window other requests arrive in
+            super()._recount(marker)
+
+    live = SlowOpen(small.config)
+    failures: list[Exception] = []
+
+    def request() -> None:
+        try:
+            live.engine()
+        except Exception as exc:  # an ApiError 503 before the fix
+            failures.append(exc)
+
+    threads = [threading.Thread(target=request) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.02)
+    for thread in threads:
+        thread.join()
+    assert failures == []

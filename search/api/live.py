@@ -99,11 +99,11 @@ class LiveIndex:
         with self._lock:
             if not force and now - self._checked < self.check_every:
                 return
-            self._checked = now
             marker = self._marker()
-            if self._snapshot is not None and marker == self._snapshot.marker and self._engine is not None:
-                return
-            self._recount(marker)
+            if self._snapshot is None or marker != self._snapshot.marker or self._engine is None:
+                self._recount(marker)
+            # only now: a request that skips the lock on a recent check must find the engine open
+            self._checked = now
 
     # -- internals ----------------------------------------------------------
 
