@@ -4,19 +4,63 @@ Which documents are live, each document's field lengths (for BM25F), its
 publish time and its source and month (for sorting and facets). Whoosh looks
 these up document by document through columns; here each is read once per
 reader into a NumPy array indexed by document number. A reader's documents
-never change, so the arrays live exactly as long as the reader does.
+never change, so the arrays live exactly as long as the reader does; each
+segment's part is kept by segment id, so when a commit adds a segment only
+that segment is read (a daemon commits every few minutes).
 """
 
 from __future__ import annotations
 
 import threading
 import weakref
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
-from whoosh.reading import IndexReader
+from whoosh.reading import IndexReader, SegmentReader
 
-from index.schema import NO_DATE
 from search.scoring import field_lengths
+
+#: Per-segment arrays kept (a few per segment; segments are few: Whoosh merges them).
+SEGMENT_ENTRIES = 512
+_segment_lock = threading.Lock()
+_segment_arrays: OrderedDict[tuple[str, str], Any] = OrderedDict()
+
+
+def per_segment(segment: SegmentReader, name: str, build: Callable[[SegmentReader], Any]) -> Any:
+    """``build(segment)``, kept under the segment's id and ``name`` (segments never change)."""
+    key = (segment.segment().segment_id(), name)
+    with _segment_lock:
+        found = _segment_arrays.get(key)
+        if found is not None:
+            _segment_arrays.move_to_end(key)
+            return found
+    found = build(segment)
+    with _segment_lock:
+        _segment_arrays[key] = found
+        while len(_segment_arrays) > SEGMENT_ENTRIES:
+            _segment_arrays.popitem(last=False)
+    return found
+
+
+def _published(segment: SegmentReader) -> np.ndarray:
+    column = segment.column_reader("published", translate=False)
+    return np.fromiter(column, dtype=np.int64, count=segment.doc_count_all())
+
+
+def _labels(fieldname: str) -> Callable[[SegmentReader], tuple[np.ndarray, list[str]]]:
+    def build(segment: SegmentReader) -> tuple[np.ndarray, list[str]]:
+        names: dict[str, int] = {}
+        column = segment.column_reader(fieldname)
+        codes = np.empty(segment.doc_count_all(), dtype=np.int32)
+        for docnum in range(segment.doc_count_all()):
+            value = column[docnum]
+            label = value.decode("utf-8") if isinstance(value, bytes) else str(value or "")
+            codes[docnum] = names.setdefault(label, len(names))
+        return codes, list(names)
+
+    return build
 
 
 class DocArrays:
@@ -47,8 +91,8 @@ class DocArrays:
         with self._lock:
             found = self._lengths.get(fieldname)
             if found is None:
-                parts = [np.asarray(field_lengths(segment, fieldname), dtype=np.float64)
-                         for segment, _ in self.leaves]
+                parts = [per_segment(segment, f"lengths:{fieldname}", lambda seg: np.asarray(
+                    field_lengths(seg, fieldname), dtype=np.float64)) for segment, _ in self.leaves]
                 found = np.concatenate(parts) if parts else np.empty(0, np.float64)
                 self._lengths[fieldname] = found
             return found
@@ -57,12 +101,8 @@ class DocArrays:
         """Each document's publish time as the index stores it (``NO_DATE`` when unknown)."""
         with self._lock:
             if self._published is None:
-                values = np.full(self.doc_count, NO_DATE, dtype=np.int64)
-                for segment, offset in self.leaves:
-                    column = segment.column_reader("published", translate=False)
-                    values[offset:offset + segment.doc_count_all()] = np.fromiter(
-                        column, dtype=np.int64, count=segment.doc_count_all())
-                self._published = values
+                parts = [per_segment(segment, "published", _published) for segment, _ in self.leaves]
+                self._published = np.concatenate(parts) if parts else np.empty(0, np.int64)
             return self._published
 
     def labels(self, fieldname: str) -> tuple[np.ndarray, list[str]]:
@@ -71,14 +111,12 @@ class DocArrays:
             found = self._labels.get(fieldname)
             if found is None:
                 names: dict[str, int] = {"": 0}
-                codes = np.zeros(self.doc_count, dtype=np.int32)
-                for segment, offset in self.leaves:
-                    column = segment.column_reader(fieldname)
-                    for docnum in range(segment.doc_count_all()):
-                        value = column[docnum]
-                        label = value.decode("utf-8") if isinstance(value, bytes) else str(value or "")
-                        codes[offset + docnum] = names.setdefault(label, len(names))
-                found = (codes, list(names))
+                parts = []
+                for segment, _ in self.leaves:
+                    codes, labels = per_segment(segment, f"labels:{fieldname}", _labels(fieldname))
+                    to_global = np.array([names.setdefault(label, len(names)) for label in labels], dtype=np.int32)
+                    parts.append(to_global[codes] if len(codes) else codes)
+                found = (np.concatenate(parts) if parts else np.empty(0, np.int32), list(names))
                 self._labels[fieldname] = found
             return found
 
