@@ -8,7 +8,7 @@ free word walks one field's postings; the title field serves ``judul:``.
 Bodies are not stored here: snippets are cut from the archive's copy, which
 keeps the index small and the archive the one source of truth. The publish
 time is a column, not indexed terms: date filters and sorting read it
-directly (see :mod:`search.datefilter`).
+directly (see :mod:`search.docarrays`).
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from typing import Any, Literal
 
 import numpy as np
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.util.times import datetime_to_long
 
 from index.archive import Archive
@@ -22,7 +21,6 @@ from index.dates import parse_bound
 from index.schema import NO_DATE
 from index.store import SearchIndex
 from kliping.errors import QueryError
-from search.datefilter import DateFilterCache
 from search.docarrays import DocArrayCache, DocArrays
 from search.postings import PostingCache
 from search.query import check_expansion, did_you_mean, parse_query
@@ -94,21 +92,18 @@ class Engine:
 
     One engine serves many searches: it keeps a searcher open and refreshes
     it (at most every ``refresh_every`` seconds) when the index has changed,
-    so a long-running API sees new articles without a restart.
-    Word and boolean queries are evaluated on arrays (:mod:`search.vector`);
-    ``vectorized=False`` leaves every query to Whoosh's matchers.
+    so a long-running API sees new articles without a restart. Queries are
+    evaluated on arrays (:mod:`search.vector`) with Whoosh's scoring: one
+    pass gives the page, the exact total and the facets.
     """
 
-    def __init__(self, index: SearchIndex, archive: Archive, *, refresh_every: float = 1.0,
-                 vectorized: bool = True) -> None:
+    def __init__(self, index: SearchIndex, archive: Archive, *, refresh_every: float = 1.0) -> None:
         self.index = index
-        self.vectorized = vectorized
         self.archive = archive
         self.refresh_every = refresh_every
         self._searcher = None
         self._checked = 0.0
         self._lock = threading.Lock()
-        self._dates = DateFilterCache()
         self._arrays = DocArrayCache()
         self._postings = PostingCache()
 
@@ -143,30 +138,10 @@ class Engine:
         else:
             parsed = parse_query(request.query, searcher.schema)
             check_expansion(parsed, searcher.reader(), query_text=request.query)
-        if self.vectorized:
-            return self._vector_search(searcher, request, parsed)
-        allowed = self._filter(searcher, request)
-        if isinstance(parsed, wq.Every) and isinstance(allowed, set) and not request.facets:
-            return self._browse(searcher, request, allowed)
-        # One pass over the matches gives the page, the exact total and the facets: Whoosh's
-        # block-skipping would need a second full pass (the costliest part) just to count.
-        grouped = {"groupedby": _facet_spec()} if request.facets else {}
-        results = searcher.search_page(parsed, request.page, pagelen=request.limit, filter=allowed,
-                                       optimize=False, **grouped, **_sorting(request))
-        hits = self._hits(results)
-        facets = _facet_counts(results.results) if request.facets else None
-        suggestion = None
-        if results.total < FEW_HITS and not request.like:
-            suggestion = did_you_mean(searcher, parsed, request.query)
-        return SearchResults(total=results.total, hits=hits, page=request.page, size=request.limit,
-                             facets=facets, suggestion=suggestion)
-
-    def _vector_search(self, searcher, request: SearchRequest, parsed: wq.Query) -> SearchResults:  # type: ignore[no-untyped-def]
-        """The query evaluated on arrays (see :mod:`search.vector`): Whoosh's results, faster."""
         arrays = self._arrays.get(searcher.reader())
         evaluator = Evaluator(searcher, arrays, self._postings)
         ids, scores = evaluator.matches(compile_query(parsed, searcher.reader()))
-        allowed = self._vector_filter(searcher, request, arrays, evaluator)
+        allowed = self._filter(searcher, request, arrays, evaluator)
         if allowed is not None:
             keep = allowed[ids]
             ids, scores = ids[keep], scores[keep]
@@ -186,7 +161,7 @@ class Engine:
         return SearchResults(total=len(ids), hits=hits, page=request.page, size=request.limit,
                              facets=facets, suggestion=suggestion)
 
-    def _vector_filter(self, searcher, request: SearchRequest, arrays: DocArrays,  # type: ignore[no-untyped-def]
+    def _filter(self, searcher, request: SearchRequest, arrays: DocArrays,  # type: ignore[no-untyped-def]
                        evaluator: Evaluator) -> np.ndarray | None:
         """The filters as one boolean array over document numbers, or None for no filter."""
         start, end = _date_bounds(request)
@@ -206,34 +181,6 @@ class Engine:
             matching[evaluator.matches(compile_query(others, searcher.reader()))[0]] = True
             allowed &= matching
         return allowed
-
-    def _filter(self, searcher, request: SearchRequest) -> set[int] | wq.Query | None:  # type: ignore[no-untyped-def]
-        """The filter as a set of document numbers (dates) or a query (the rest)."""
-        start, end = _date_bounds(request)
-        others = _field_filter(request)
-        if start is None and end is None:
-            return others
-        allowed = self._dates.between(searcher.reader(), start, end)
-        if others is not None:
-            allowed &= set(searcher.docs_for_query(others))
-        return allowed
-
-    def _browse(self, searcher, request: SearchRequest, allowed: set[int]) -> SearchResults:  # type: ignore[no-untyped-def]
-        """``*`` within dates: a page straight from the date-sorted column, no matching at all."""
-        start, end = _date_bounds(request)
-        reader = searcher.reader()
-        docs = [d for d in self._dates.column(reader).ordered(start, end)
-                if d in allowed and not reader.is_deleted(d)]
-        if request.sort != "oldest":
-            docs.reverse()
-        first = (request.page - 1) * request.limit
-        page = [(searcher.stored_fields(d), 0.0) for d in docs[first:first + request.limit]]
-        return SearchResults(total=len(docs), hits=self._make_hits(page, frozenset()), page=request.page,
-                             size=request.limit)
-
-    def _hits(self, results) -> list[Hit]:  # type: ignore[no-untyped-def]
-        terms = _highlight_terms(results.results.q, results.results.searcher.reader())
-        return self._make_hits([(hit.fields(), hit.score) for hit in results], terms)
 
     def _make_hits(self, stored: list[tuple[dict[str, Any], float | None]], terms: frozenset[str]) -> list[Hit]:
         bodies = self.archive.bodies([fields["id"] for fields, _ in stored])
@@ -302,19 +249,6 @@ def _field_filter(request: SearchRequest) -> wq.Query | None:
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
-def _sorting(request: SearchRequest) -> dict[str, Any]:
-    if request.sort == "relevance":
-        return {}
-    return {"sortedby": "published", "reverse": request.sort == "newest"}
-
-
-def _facet_spec() -> sorting.Facets:
-    facets = sorting.Facets()
-    facets.add_field("source", maptype=sorting.Count)
-    facets.add_field("month", maptype=sorting.Count)
-    return facets
-
-
 def _array_facets(arrays: DocArrays, ids: np.ndarray) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for name in ("source", "month"):
@@ -330,11 +264,3 @@ def _ordered_facet(name: str, groups: dict[str, int]) -> dict[str, int]:
     by_count = name == "source"
     ordered = sorted(groups.items(), key=lambda kv: (-kv[1], kv[0]) if by_count else (0, kv[0]))
     return dict(ordered)
-
-
-def _facet_counts(results) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
-    out: dict[str, dict[str, int]] = {}
-    for name in ("source", "month"):
-        groups = results.groups(name)
-        out[name] = _ordered_facet(name, {str(k): int(v) for k, v in groups.items() if k})
-    return out
