@@ -1,4 +1,4 @@
-"""Vectorized evaluation of the common queries: words, AND/OR/NOT, filters.
+"""Queries evaluated on arrays: words, AND/OR/NOT, wildcards, phrases, filters.
 
 Most of what journalists type is words joined by AND, OR and NOT, each word
 meaning "this form or its root" (``Or(kota, ~kota)``), often within dates or
@@ -84,7 +84,7 @@ class PhraseNode:
 
 @dataclass(frozen=True)
 class MatcherNode:
-    """A query part with no array form (a phrase, a range): Whoosh's matcher finds its documents."""
+    """A query part with no array form (a range, an OR with a NOT in it): Whoosh's matcher finds it."""
 
     query: wq.Query
 
@@ -251,7 +251,7 @@ class Evaluator:
                 break
             keep = ~np.isin(ids, self._eval(child)[0], assume_unique=True)
             ids, scores = ids[keep], scores[keep]
-        return ids, scores + node.not_score if node.not_score else scores
+        return ids, (scores + node.not_score) if node.not_score else scores
 
     def _term(self, node: TermNode) -> Matches:
         pieces = []
