@@ -7,6 +7,7 @@ tracking parameters news links carry from newsletters and social media.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import SplitResult, parse_qsl, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
@@ -32,6 +33,11 @@ def is_tracking_param(name: str) -> bool:
     return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
 
 
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+#: Rounds of canonicalization before a URL is taken as it is.
+MAX_ROUNDS = 4
+
+
 def canonicalize(url: str) -> str:
     """The canonical form of ``url``: the key articles and pages are stored under.
 
@@ -42,11 +48,22 @@ def canonicalize(url: str) -> str:
     >>> canonicalize("HTTPS://News.Example.COM:443/Berita/A?utm_source=x&b=2&a=1#top")
     'https://news.example.com/Berita/A?a=1&b=2'
     """
-    parts = urlsplit(url.strip())
+    current = _canonical_once(url.strip())
+    for _ in range(MAX_ROUNDS):  # odd inputs settle only after another round (``??utm_source=``)
+        again = _canonical_once(current)
+        if again == current:
+            break
+        current = again
+    return current
+
+
+def _canonical_once(url: str) -> str:
+    parts = urlsplit(url)
     scheme = parts.scheme.lower()
     netloc = _netloc(scheme, parts)
-    path = parts.path or "/"
-    query = parts.query
+    # a % that starts no escape is a literal %: written %25, or decoding ``%3%30`` would make a new escape
+    path = _STRAY_PERCENT.sub("%25", parts.path) or "/"
+    query = _STRAY_PERCENT.sub("%25", parts.query)
     tracking = [k for k, _ in parse_qsl(query, keep_blank_values=True) if is_tracking_param(k)]
     if tracking:
         query = url_query_cleaner("?" + query, tracking, remove=True, unique=False).lstrip("?")
