@@ -162,7 +162,7 @@ class Engine:
                              facets=facets, suggestion=suggestion)
 
     def _filter(self, searcher, request: SearchRequest, arrays: DocArrays,  # type: ignore[no-untyped-def]
-                       evaluator: Evaluator) -> np.ndarray | None:
+                evaluator: Evaluator) -> np.ndarray | None:
         """The filters as one boolean array over document numbers, or None for no filter."""
         start, end = _date_bounds(request)
         others = _field_filter(request)

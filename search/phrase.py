@@ -6,6 +6,11 @@ time. Here the words' posting lists are intersected as usual, and at each
 candidate the positions are checked with set operations (C speed): the
 positions where the phrase has reached word *k* are those of word *k* that
 follow, within the slop, a position where it had reached word *k - 1*.
+
+Two forms of the one test: :func:`phrase_docs` runs it on arrays for a whole
+segment's candidates at once (the path :mod:`search.vector` takes), and
+:class:`FastPhrase`'s matcher runs it document by document, for a phrase
+inside a query part left to Whoosh's matchers.
 """
 
 from __future__ import annotations
