@@ -49,6 +49,7 @@ QUERIES = [
     '"ibu kota"', '"Joko Widodo" presiden', '"harga minyak" OR gempa', '"banjir" BUKAN jakarta',
     '"ibu kota"~3', "judul:\"gempa bumi\"", '"presiden joko widodo"', '"kota jakarta"~10', '"dki jakarta"^2',
     '"menteri dalam negeri"', '"tidak ada kata"', '"jakarta jakarta"', "banjir OR NOT gempa",
+    '"ibu kota" OR NOT banjir',
 ]
 
 
