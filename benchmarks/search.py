@@ -48,23 +48,29 @@ QUERIES: dict[str, list[dict]] = {  # type: ignore[type-arg]
 
 
 def unseen_queries(n: int, seed: int) -> dict[str, list[dict]]:  # type: ignore[type-arg]
-    """Queries nobody tuned for: words from random headlines, new with every seed, each run once."""
+    """Queries nobody tuned for: words from random headlines, new with every seed, each run once.
+
+    Each kind draws its own headlines, so no kind meets words an earlier one has read.
+    """
     rng = random.Random(seed)
     titles = [r["title"] for r in load_corpus()]
-    picked: dict[str, list[dict]] = {"unseen word": [], "unseen two-word AND": [], "unseen + 2 weeks": []}  # type: ignore[type-arg]
-    while any(len(specs) < n for specs in picked.values()):
-        # function words are no query (kliping refuses a query of only those, as it indexes none)
-        words = [w for w in re.findall(r"[a-z]{4,}", rng.choice(titles).lower()) if w not in stopwords()]
-        if len(words) < 2:
-            continue
-        first, second = rng.sample(words, 2)
+
+    def words(count: int) -> list[str]:
+        while True:
+            # function words are no query (kliping refuses a query of only those, as it indexes none)
+            found = [w for w in re.findall(r"[a-z]{4,}", rng.choice(titles).lower()) if w not in stopwords()]
+            if len(found) >= count:
+                return rng.sample(found, count)
+
+    def window() -> dict[str, str]:
         start = date(2019, 1, 1) + timedelta(days=rng.randrange(350))
-        for kind, spec in (("unseen word", {"q": first}), ("unseen two-word AND", {"q": f"{first} {second}"}),
-                           ("unseen + 2 weeks", {"q": first, "from": start.isoformat(),
-                                                 "to": (start + timedelta(days=13)).isoformat()})):
-            if len(picked[kind]) < n:
-                picked[kind].append(spec)
-    return picked
+        return {"from": start.isoformat(), "to": (start + timedelta(days=13)).isoformat()}
+
+    return {
+        "unseen word": [{"q": words(1)[0]} for _ in range(n)],
+        "unseen two-word AND": [{"q": " ".join(words(2))} for _ in range(n)],
+        "unseen + 2 weeks": [{"q": words(1)[0], **window()} for _ in range(n)],
+    }
 
 
 def plain_schema() -> fields.Schema:
