@@ -250,17 +250,11 @@ def _field_filter(request: SearchRequest) -> wq.Query | None:
 
 
 def _array_facets(arrays: DocArrays, ids: np.ndarray) -> dict[str, dict[str, int]]:
+    """Hits per source (most first) and per month (in calendar order)."""
     out: dict[str, dict[str, int]] = {}
     for name in ("source", "month"):
         codes, labels = arrays.labels(name)
         counts = np.bincount(codes[ids], minlength=len(labels))
-        groups = {labels[code]: int(n) for code, n in enumerate(counts) if n and labels[code]}
-        out[name] = _ordered_facet(name, groups)
+        groups = [(labels[code], int(n)) for code, n in enumerate(counts) if n and labels[code]]
+        out[name] = dict(sorted(groups, key=lambda kv: (-kv[1], kv[0])) if name == "source" else sorted(groups))
     return out
-
-
-def _ordered_facet(name: str, groups: dict[str, int]) -> dict[str, int]:
-    """Sources by how many hits, months in calendar order."""
-    by_count = name == "source"
-    ordered = sorted(groups.items(), key=lambda kv: (-kv[1], kv[0]) if by_count else (0, kv[0]))
-    return dict(ordered)
