@@ -22,7 +22,7 @@ from typing import Any, Literal
 from index.dates import to_utc_iso
 from index.schema_sql import SCHEMA
 from ingest.article import Article
-from kliping.errors import ArchiveError
+from kliping.errors import ArchiveError, IncompleteArticle
 
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -105,7 +105,7 @@ class Archive:
     def upsert(self, article: Article) -> Outcome:
         """Store an article; an edited one is updated in place, its old text kept."""
         if not article.url or not article.title or not article.body.strip():
-            raise ArchiveError(f"refusing to store an article without url, title or body: {article.url!r}")
+            raise IncompleteArticle(f"refusing to store an article without url, title or body: {article.url!r}")
         now = _now()
         with self._write() as db:
             row = db.execute(

@@ -11,7 +11,6 @@ which is what the daemon uses).
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,11 +20,11 @@ from index.archive import Archive
 from index.store import SearchIndex
 from ingest.article import Article
 from ingest.discover import DiscoveredURL, discover_feed, discover_sitemap, discover_start_page
-from ingest.extract import ExtractProfile, continuation_urls, extract_article, merge_pages
+from ingest.extract import ExtractProfile, extract_page, merge_pages
 from ingest.fetch import Fetcher
 from ingest.urls import canonicalize
 from kliping.config import Source
-from kliping.errors import ArchiveError, KlipingError, NotAnArticle
+from kliping.errors import ExtractError, FetchAbandoned, FetchError, KlipingError, NotAnArticle, archive_failed
 
 log = logging.getLogger(__name__)
 
@@ -75,12 +74,11 @@ class SourceCrawler:
     """Runs cycles for sources, sharing one fetcher, archive and index."""
 
     def __init__(self, fetcher: Fetcher, archive: Archive, index: SearchIndex | None = None, *,
-                 stop: threading.Event | None = None,
                  on_page: Callable[[str, str], None] | None = None) -> None:
         self.fetcher = fetcher
         self.archive = archive
         self.index = index
-        self.stop = stop or threading.Event()
+        self.stop = fetcher.stop  # one event: a stop ends the cycle and cuts the fetcher's waits short
         self.on_page = on_page
 
     def run(self, source: Source, *, refetch: bool = False, recheck: Recheck | None = None) -> SourceSummary:
@@ -162,14 +160,16 @@ class SourceCrawler:
         try:
             article = self.fetch_article(source, url)
             outcome = self.archive.upsert(article)
+        except FetchAbandoned:  # stopping: the page is left as it was, for the next run
+            return None
         except NotAnArticle as exc:
             self.archive.record_page(url, source.name, "not_article", reason=str(exc))
             summary.fail(url, f"not an article: {exc}")
             self._report(url, "not_article")
             return None
-        except ArchiveError:
-            raise
         except KlipingError as exc:
+            if archive_failed(exc):  # the archive itself failing ends the source
+                raise
             self.archive.record_page(url, source.name, "failed", reason=str(exc))
             summary.fail(url, str(exc))
             self._report(url, "failed")
@@ -198,17 +198,25 @@ class PageLike(Protocol):
 
 
 def assemble_article(source: Source, response: PageLike, get_page: Callable[[str], PageLike]) -> Article:
-    """The article on ``response``, its continuation pages (got with ``get_page``) merged in."""
+    """The article on ``response``, its continuation pages (got with ``get_page``) merged in.
+
+    A continuation page that cannot be fetched or read is left out (and logged):
+    the pages that were read still make the article, and an edit check fetches
+    it again later.
+    """
     profile = ExtractProfile(**source.extract.model_dump())
     kwargs: dict[str, Any] = {"fetched_at": response.fetched_at, "source": source.name, "profile": profile}
-    first = extract_article(response.content, response.url, headers=response.headers, **kwargs)
-    rest = continuation_urls(response.content, response.url, headers=response.headers)[:MAX_CONTINUATIONS]
-    if not rest:
-        return first
-    pages = [first]
-    for page_url in rest:
-        page = get_page(page_url)
-        pages.append(extract_article(page.content, page.url, headers=page.headers, **kwargs))
-    merged = merge_pages(pages)
-    merged.url = first.url
-    return merged
+    first = extract_page(response.content, response.url, headers=response.headers, **kwargs)
+    if not first.continuations:
+        return first.article
+    pages = [first.article]
+    for page_url in first.continuations[:MAX_CONTINUATIONS]:
+        try:
+            page = get_page(page_url)
+            pages.append(extract_page(page.content, page.url, headers=page.headers, continuation=True,
+                                      **kwargs).article)
+        except FetchAbandoned:
+            raise
+        except (FetchError, ExtractError) as exc:
+            log.warning("continuation page left out url=%s reason=%r", page_url, str(exc))
+    return merge_pages(pages)

@@ -32,7 +32,7 @@ from ingest.ratelimit import HostRateLimiter
 from ingest.retry import RetryPolicy, is_retryable_status, parse_retry_after
 from ingest.robots import RobotsCache, agent_token
 from ingest.validators import MemoryValidatorStore, ValidatorStore
-from kliping.errors import FetchError, HTTPStatusError, RobotsDisallowed, TooLarge
+from kliping.errors import FetchAbandoned, FetchError, HTTPStatusError, RobotsDisallowed, TooLarge
 
 __all__ = ["FetchSettings", "Fetcher", "MemoryValidatorStore", "Response", "ValidatorStore"]
 
@@ -120,7 +120,7 @@ class Fetcher:
     def _pause(self, seconds: float) -> None:
         """Wait, unless ``stop`` is set (then give up the fetch at once)."""
         if self.stop.wait(seconds):
-            raise FetchError("fetch abandoned: kliping is shutting down")
+            raise FetchAbandoned("fetch abandoned: kliping is shutting down")
 
     def __enter__(self) -> Self:
         return self

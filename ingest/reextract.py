@@ -23,7 +23,7 @@ from ingest.crawl import assemble_article
 from ingest.urls import canonicalize
 from ingest.warc import WarcResponse, iter_responses, read_at
 from kliping.config import Config, Source
-from kliping.errors import ArchiveError, KlipingError, NotAnArticle
+from kliping.errors import KlipingError, NotAnArticle, archive_failed
 
 __all__ = ["ReextractSummary", "reextract"]
 
@@ -113,9 +113,9 @@ def _one(archive: Archive, pages: _WarcPages, source: Source, url: str, summary:
         summary.not_article += 1
         log.info("event=reextract url=%s outcome=not_article reason=%r", url, str(exc))
         return
-    except ArchiveError:
-        raise
     except KlipingError as exc:
+        if archive_failed(exc):
+            raise
         summary.failed += 1
         summary.errors.append({"url": url, "reason": str(exc)})
         log.warning("event=reextract url=%s outcome=failed reason=%r", url, str(exc))

@@ -56,6 +56,12 @@ class TooLarge(FetchError):
     code = "too_large"
 
 
+class FetchAbandoned(FetchError):
+    """The fetch was given up because kliping is stopping: nothing was learnt about the page."""
+
+    code = "abandoned"
+
+
 class ExtractError(KlipingError):
     code = "extract"
 
@@ -70,6 +76,12 @@ class NotAnArticle(ExtractError):
 
 class ArchiveError(KlipingError):
     code = "archive"
+
+
+class IncompleteArticle(ArchiveError):
+    """The archive refused an article without url, title or body: that page's fault, not the archive's."""
+
+    code = "incomplete"
 
 
 class IndexBusy(KlipingError):
@@ -94,3 +106,9 @@ class QueryError(KlipingError):
     def __init__(self, message: str, *, query: str | None = None) -> None:
         super().__init__(message)
         self.query = query
+
+
+def archive_failed(exc: BaseException) -> bool:
+    """Whether ``exc`` is the archive itself failing (disk, lock, corruption): the end of a run,
+    unlike a page's article that the archive refused (:class:`IncompleteArticle`)."""
+    return isinstance(exc, ArchiveError) and not isinstance(exc, IncompleteArticle)

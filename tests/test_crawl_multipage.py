@@ -50,3 +50,33 @@ def test_pages_2_to_n_are_followed_and_merged(news_site: NewsSite, make_config) 
     archive = Archive(Path(status["data_dir"]) / "archive.sqlite3", readonly=True)
     stored = archive.get_by_url("http://127.0.0.1/read/panjang")
     assert stored is not None and stored.paragraphs == paragraphs
+
+
+def test_a_short_last_page_is_kept_and_a_missing_page_is_left_out(news_site: NewsSite, make_config) -> None:  # type: ignore[no-untyped-def]
+    """Page 3 holds one short line (under the not-an-article bar), page 2 is gone (404): the article is
+    stored from what could be read, not thrown away."""
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    first = gold["body"][:4]
+    last = ["Demikian disampaikan pihak kepolisian kepada wartawan di Jakarta, Rabu (28/5/2025), terkait kasus itu."]
+    news_site.publish(path="/read/panjang", body=page(gold["title"], first, 1, 3))
+    news_site.publish(path="/read/panjang?page=3", body=page(gold["title"], last, 3, 3), listed=False)
+    config = make_config([{"name": "lokal", "feeds": [news_site.feed_url]}])
+    run = kliping_json(config, "crawl")["sources"][0]
+    assert run["new"] == 1 and run["failed"] == 0, run
+    assert news_site.site.was_requested("/read/panjang?page=2")
+    status = kliping_json(config, "status")
+    stored = Archive(Path(status["data_dir"]) / "archive.sqlite3", readonly=True).get_by_url(
+        "http://127.0.0.1/read/panjang")
+    assert stored is not None and stored.paragraphs == first + last
+
+
+def test_a_page_with_no_headline_fails_alone(news_site: NewsSite, make_config) -> None:  # type: ignore[no-untyped-def]
+    """The archive refuses an article without a title; that is the page's failure, and the source goes on."""
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    untitled = "".join(f"<p>{escape(p)}</p>" for p in gold["body"][:4])
+    news_site.publish(path="/read/tanpa-judul", body=f"<html><body><div>{untitled}</div></body></html>".encode())
+    news_site.publish(path="/read/panjang", body=page(gold["title"], gold["body"], 1, 1))
+    config = make_config([{"name": "lokal", "feeds": [news_site.feed_url]}])
+    run = kliping_json(config, "crawl", ok_codes=(1,))["sources"][0]  # exit 1: a page failed
+    assert run["new"] == 1 and run["failed"] == 1, run
+    assert any("without url, title or body" in e["reason"] for e in run["errors"]), run

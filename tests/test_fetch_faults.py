@@ -8,7 +8,10 @@ import time
 import pytest
 from httpserver import LocalSite
 
+from index.archive import Archive
+from ingest.crawl import SourceCrawler, SourceSummary
 from ingest.fetch import Fetcher, FetchSettings
+from kliping.config import Source
 from kliping.errors import FetchError, HTTPStatusError, TooLarge
 
 
@@ -153,3 +156,16 @@ def test_a_stop_cuts_a_long_retry_after_short(site: LocalSite) -> None:
         with pytest.raises(FetchError, match="shutting down"):
             fetcher.get(site.url("/lambat"))
         assert time.monotonic() - started < 5
+
+
+def test_a_fetch_cut_by_a_stop_leaves_the_page_untried(site: LocalSite, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Stopping is not the page's failure: nothing is recorded against it, so the next run fetches it afresh."""
+    site.add_retry_after("/lambat", "30", times=1)
+    archive = Archive(tmp_path / "archive.sqlite3")
+    with Fetcher(FetchSettings(min_interval=0, retries=1, timeout=2, max_backoff=60)) as fetcher:
+        crawler = SourceCrawler(fetcher, archive)
+        summary = SourceSummary("lokal")
+        threading.Timer(0.3, crawler.stop.set).start()
+        assert crawler.process(Source(name="lokal"), site.url("/lambat"), summary) is None
+    assert archive.page_state(site.url("/lambat")) is None
+    assert summary.failed == 0 and summary.errors == []

@@ -47,8 +47,8 @@ class Daemon:
         self.config = config
         self.archive = archive
         self.index = index
-        self.stop = fetcher.stop  # one event: a stop also cuts the fetcher's waits short
-        self.crawler = SourceCrawler(fetcher, archive, None, stop=self.stop)
+        self.crawler = SourceCrawler(fetcher, archive, None)
+        self.stop = self.crawler.stop
         self.budget = FailureBudget(archive, BudgetPolicy(settings.failure_budget, settings.seconds("max_backoff")))
         self.recheck = Recheck(settings.seconds("recheck_within"), settings.seconds("recheck_every"))
         self._index_lock = threading.Lock()
@@ -127,6 +127,10 @@ class Daemon:
                 return None
             log.info("event=run_start source=%s", source.name)
             summary = self.crawler.run(source, recheck=self.recheck)
+            if self.stop.is_set():  # a run cut short by a stop says nothing of the source's health
+                log.info("event=run_stopped source=%s new=%d updated=%d", source.name, summary.new, summary.updated)
+                self.catch_up()
+                return summary
             state = self.budget.record(source.name, summary, interval=period_seconds(source))
             log.info("event=run_end source=%s found=%d new=%d updated=%d unchanged=%d failed=%d seconds=%.1f "
                      "failures_in_a_row=%d", source.name, summary.found, summary.new, summary.updated,

@@ -3,6 +3,7 @@
 Public surface::
 
     extract_article(content, url=None, *, headers=None, fetched_at=None, source=None, profile=None)
+    extract_page(...same..., continuation=False) -> Page(article, continuations)
     continuation_urls(content, url, *, headers=None) -> list[str]
     merge_pages(pages) -> Article
     decode_html(content, headers=None) -> str
@@ -15,9 +16,10 @@ Stages, one module each: ``decode`` (charset), ``tree`` (safe parse),
 (metadata), ``pages`` (multi-page articles), ``article`` (the pipeline).
 """
 
-from ingest.extract.article import extract_article
+from ingest.extract.article import Page, extract_article, extract_page
 from ingest.extract.decode import decode_html
 from ingest.extract.pages import continuation_urls, merge_pages
 from ingest.extract.profile import ExtractProfile
 
-__all__ = ["ExtractProfile", "continuation_urls", "decode_html", "extract_article", "merge_pages"]
+__all__ = ["ExtractProfile", "Page", "continuation_urls", "decode_html", "extract_article", "extract_page",
+           "merge_pages"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from ingest.article import PARAGRAPH_SEPARATOR, Article
@@ -16,6 +17,7 @@ from ingest.extract.blocks import iter_blocks
 from ingest.extract.body import Body, extract_body
 from ingest.extract.decode import decode_html
 from ingest.extract.meta import read_meta
+from ingest.extract.pages import continuation_links
 from ingest.extract.profile import ExtractProfile
 from ingest.extract.published import find_published
 from ingest.extract.section import find_language, find_section
@@ -34,6 +36,14 @@ MIN_LONG_PARAGRAPH_SHARE = 0.3
 LONG_PARAGRAPH_CHARS = 80
 
 
+@dataclass
+class Page:
+    """One page's article, and the URLs of the pages that continue it (``[]`` for most)."""
+
+    article: Article
+    continuations: list[str]
+
+
 def extract_article(
     content: bytes | str,
     url: str | None = None,
@@ -44,16 +54,35 @@ def extract_article(
     profile: ExtractProfile | None = None,
 ) -> Article:
     """Extract the article a page holds; raise NotAnArticle or ExtractError if none."""
-    text = decode_html(content, headers) if isinstance(content, bytes) else decode_html(content)
-    root = parse_html(text, url)
+    return extract_page(content, url, headers=headers, fetched_at=fetched_at, source=source, profile=profile).article
+
+
+def extract_page(
+    content: bytes | str,
+    url: str | None = None,
+    *,
+    headers: Mapping[str, str] | None = None,
+    fetched_at: datetime | None = None,
+    source: str | None = None,
+    profile: ExtractProfile | None = None,
+    continuation: bool = False,
+) -> Page:
+    """:func:`extract_article` and the page's continuation links, from one decode and parse.
+
+    A ``continuation`` page (page 2..n of an article) is not held to the
+    not-an-article checks: a short last page is still part of the article.
+    """
+    root = parse_html(decode_html(content, headers), url)
+    continuations = continuation_links(root, url) if url and not continuation else []
     elements = list(root.iter())  # keeps lxml proxies (and so their ids) alive for every stage
     blocks = list(iter_blocks(root))
     meta = read_meta(root)
     title = find_title(root, meta)
     body = extract_body(elements, blocks, title=title, profile=profile)
-    _check_article(body, url)
+    if not continuation:
+        _check_article(body, url)
     start = _first_block_index(blocks, body)
-    return Article(
+    article = Article(
         url=find_canonical(root, meta, url) or url or "",
         title=title,
         body=PARAGRAPH_SEPARATOR.join(body.paragraphs),
@@ -65,6 +94,7 @@ def extract_article(
         language=find_language(meta, body.paragraphs),
         fetched_at=fetched_at.isoformat(timespec="seconds") if fetched_at else None,
     )
+    return Page(article, continuations)
 
 
 def _check_article(body: Body, url: str | None) -> None:
@@ -81,6 +111,7 @@ def _check_article(body: Body, url: str | None) -> None:
             f"no article text: {len(body.paragraphs)} short lines and no prose (a gallery, list or index page?)",
             url=url,
         )
+
 
 
 def _first_block_index(blocks: list, body: Body) -> int:

@@ -65,7 +65,8 @@ def read_meta(root: lxml.html.HtmlElement) -> PageMeta:
         canonical=[c for c in canonical if c],
         jsonld=find_article_object(root),
         lang=(root.get("lang") or root.get("xml:lang") or "").strip().lower() or None,
-        html_title=element_text(title_el) if title_el is not None else "",
+        # (not element_text: it skips <title>, which is never body text)
+        html_title=clean_space(title_el.text_content()) if title_el is not None else "",
     )
 
 

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+import lxml.html
+
 from ingest.article import PARAGRAPH_SEPARATOR, Article
 from ingest.extract.decode import decode_html
 from ingest.extract.tree import parse_html
@@ -27,11 +29,15 @@ _PATH_PAGE = re.compile(r"^(?P<base>.*?)(?:/page/|/|-)(?P<n>\d{1,2})/?$")
 
 def continuation_urls(content: bytes | str, url: str, *, headers: Mapping[str, str] | None = None) -> list[str]:
     """Absolute URLs of pages 2..n, or ``[single-page-view URL]``; ``[]`` for one-page articles."""
-    text = decode_html(content, headers) if isinstance(content, bytes) else decode_html(content)
     try:
-        root = parse_html(text, url)
+        root = parse_html(decode_html(content, headers), url)
     except ExtractError:
         return []
+    return continuation_links(root, url)
+
+
+def continuation_links(root: lxml.html.HtmlElement, url: str) -> list[str]:
+    """:func:`continuation_urls` of a page already parsed."""
     base = _strip_page(url)
     numbered: dict[int, str] = {}
     for a in root.iter("a", "link"):
