@@ -4,7 +4,7 @@ Which documents are live, each document's field lengths (for BM25F), its
 publish time and its source and month (for sorting and facets). Whoosh looks
 these up document by document through columns; here each is read once per
 reader into a NumPy array indexed by document number. A reader's documents
-never change, so the arrays live exactly as long as the reader does; each
+never change, so the arrays serve as long as the reader does; each
 segment's part is kept by segment id, so when a commit adds a segment only
 that segment is read (a daemon commits every few minutes).
 """
@@ -12,15 +12,12 @@ that segment is read (a daemon commits every few minutes).
 from __future__ import annotations
 
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from whoosh.reading import IndexReader, SegmentReader
-
-from search.scoring import field_lengths
 
 #: Per-segment arrays kept (a few per segment; segments are few: Whoosh merges them).
 SEGMENT_ENTRIES = 512
@@ -42,6 +39,15 @@ def per_segment(segment: SegmentReader, name: str, build: Callable[[SegmentReade
         while len(_segment_arrays) > SEGMENT_ENTRIES:
             _segment_arrays.popitem(last=False)
     return found
+
+
+def _lengths(fieldname: str) -> Callable[[SegmentReader], np.ndarray]:
+    def build(segment: SegmentReader) -> np.ndarray:
+        # 1 where Whoosh's BM25F would default, as it does
+        return np.fromiter((segment.doc_field_length(d, fieldname, 1) for d in range(segment.doc_count_all())),
+                           dtype=np.float64, count=segment.doc_count_all())
+
+    return build
 
 
 def _published(segment: SegmentReader) -> np.ndarray:
@@ -67,8 +73,8 @@ class DocArrays:
     """Arrays over the global document numbers of one (possibly multi-segment) reader."""
 
     def __init__(self, reader: IndexReader) -> None:
-        self.reader = reader
-        self.leaves = [(segment, offset) for segment, offset in reader.leaf_readers()]
+        # (an index with no segment yet has one empty reader, with no segment behind it)
+        self.leaves = [(segment, offset) for segment, offset in reader.leaf_readers() if segment.segment()]
         self.doc_count = reader.doc_count_all()
         self._lock = threading.Lock()
         self._lengths: dict[str, np.ndarray] = {}
@@ -80,10 +86,7 @@ class DocArrays:
         live = np.ones(self.doc_count, dtype=bool)
         for segment, offset in self.leaves:
             if segment.has_deletions():
-                deleted = np.fromiter(segment.deleted_docs_set, dtype=np.int64) if hasattr(
-                    segment, "deleted_docs_set") else np.array(
-                    [d for d in range(segment.doc_count_all()) if segment.is_deleted(d)], dtype=np.int64)
-                live[deleted + offset] = False
+                live[np.fromiter(segment.deleted_docs_set, dtype=np.int64) + offset] = False
         return live
 
     def lengths(self, fieldname: str) -> np.ndarray:
@@ -91,8 +94,7 @@ class DocArrays:
         with self._lock:
             found = self._lengths.get(fieldname)
             if found is None:
-                parts = [per_segment(segment, f"lengths:{fieldname}", lambda seg: np.asarray(
-                    field_lengths(seg, fieldname), dtype=np.float64)) for segment, _ in self.leaves]
+                parts = [per_segment(seg, f"lengths:{fieldname}", _lengths(fieldname)) for seg, _ in self.leaves]
                 found = np.concatenate(parts) if parts else np.empty(0, np.float64)
                 self._lengths[fieldname] = found
             return found
@@ -119,19 +121,3 @@ class DocArrays:
                 found = (np.concatenate(parts) if parts else np.empty(0, np.int32), list(names))
                 self._labels[fieldname] = found
             return found
-
-
-class DocArrayCache:
-    """One :class:`DocArrays` per live reader; thread-safe."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._arrays: weakref.WeakKeyDictionary[IndexReader, DocArrays] = weakref.WeakKeyDictionary()
-
-    def get(self, reader: IndexReader) -> DocArrays:
-        with self._lock:
-            arrays = self._arrays.get(reader)
-            if arrays is None:
-                arrays = DocArrays(reader)
-                self._arrays[reader] = arrays
-            return arrays

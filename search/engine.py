@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 from whoosh import query as wq
+from whoosh import scoring
 from whoosh.util.times import datetime_to_long
 
 from index.archive import Archive
@@ -21,10 +22,9 @@ from index.dates import parse_bound
 from index.schema import NO_DATE
 from index.store import SearchIndex
 from kliping.errors import QueryError
-from search.docarrays import DocArrayCache, DocArrays
+from search.docarrays import DocArrays
 from search.postings import PostingCache
 from search.query import check_expansion, did_you_mean, parse_query
-from search.scoring import CachedLengthBM25F
 from search.snippets import Snippet
 from search.vector import Evaluator, compile_query, top
 
@@ -104,7 +104,7 @@ class Engine:
         self._searcher = None
         self._checked = 0.0
         self._lock = threading.Lock()
-        self._arrays = DocArrayCache()
+        self._arrays: DocArrays | None = None  # for the current searcher's reader
         self._postings = PostingCache()
 
     def searcher(self):  # type: ignore[no-untyped-def]
@@ -112,12 +112,13 @@ class Engine:
         if self._searcher is None:
             if not self.index.exists():
                 raise QueryError("the index is empty; run `kliping crawl` or `kliping import` first")
-            self._searcher = self.index.open().searcher(weighting=CachedLengthBM25F())
+            self._searcher = self.index.open().searcher(weighting=scoring.BM25F())
             self._checked = time.monotonic()
         elif time.monotonic() - self._checked >= self.refresh_every:
             self._checked = time.monotonic()
             if not self._searcher.up_to_date():
                 self._searcher = self._searcher.refresh()
+                self._arrays = None
         return self._searcher
 
     def close(self) -> None:
@@ -125,6 +126,7 @@ class Engine:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
+                self._arrays = None
 
     def search(self, request: SearchRequest) -> SearchResults:
         _validate(request)
@@ -138,7 +140,9 @@ class Engine:
         else:
             parsed = parse_query(request.query, searcher.schema)
             check_expansion(parsed, searcher.reader(), query_text=request.query)
-        arrays = self._arrays.get(searcher.reader())
+        if self._arrays is None:
+            self._arrays = DocArrays(searcher.reader())
+        arrays = self._arrays
         evaluator = Evaluator(searcher, arrays, self._postings)
         ids, scores = evaluator.matches(compile_query(parsed, searcher.reader()))
         allowed = self._filter(searcher, request, arrays, evaluator)

@@ -228,17 +228,3 @@ def test_fast_phrases_match_exactly_what_whoosh_phrases_match(engine: Engine, ph
     fast = set(searcher.docs_for_query(FastPhrase("body", words, slop=slop)))
     assert fast == slow
 
-
-@pytest.mark.parametrize("query", ["banjir", "sanksi ekonomi", '"Presiden Joko Widodo"', "jakarta ATAU gempa"])
-def test_cached_lengths_give_exactly_whooshs_bm25_scores(engine: Engine, query: str) -> None:
-    from whoosh import scoring
-
-    from search.query import parse_query
-    from search.scoring import CachedLengthBM25F
-
-    ix = engine.index.open()
-    parsed = parse_query(query, ix.schema)
-    with ix.searcher(weighting=scoring.BM25F()) as plain, ix.searcher(weighting=CachedLengthBM25F()) as cached:
-        expected = [(hit.docnum, round(hit.score, 9)) for hit in plain.search(parsed, limit=20, optimize=False)]
-        got = [(hit.docnum, round(hit.score, 9)) for hit in cached.search(parsed, limit=20, optimize=False)]
-    assert got == expected and expected

@@ -231,3 +231,25 @@ def test_top_breaks_ties_by_document_number() -> None:
     assert ids[top(ids, keys, 2, descending=True)].tolist() == [1, 3]
     assert ids[top(ids, keys, 5, descending=False)].tolist() == [7, 5, 1, 3, 9]
     assert top(ids, keys, 0, descending=True).tolist() == []
+
+
+def test_an_index_with_no_segment_yet_answers_nothing(tmp_path: Path) -> None:
+    """A freshly created (or emptily rebuilt) index has a reader with no segment behind it."""
+    index = SearchIndex(tmp_path / "index")
+    index.open()
+    engine = Engine(index, Archive(tmp_path / "archive.sqlite3"))
+    for query in ("banjir", "*", '"ibu kota"', "banj*"):
+        results = engine.search(SearchRequest(query=query, facets=True, sort="newest"))
+        assert (results.total, results.hits, results.facets) == (0, [], {"source": {}, "month": {}})
+
+
+def test_a_refreshed_searcher_gets_arrays_of_its_own(engine: Engine, tmp_path: Path) -> None:
+    """After a commit the engine reads the new reader's arrays (and lets the old ones go)."""
+    before = engine.search(SearchRequest(query="*")).total
+    engine.archive.upsert(Article(url="https://contoh.test/baru", title="Banjir baru", source="contoh.test",
+                                  body="Banjir melanda kampung.\n\nWarga mengungsi ke masjid terdekat.",
+                                  published="2019-12-30T08:00:00+07:00"))
+    engine.index.catch_up(engine.archive)
+    engine.refresh_every = 0
+    assert engine.search(SearchRequest(query="*")).total == before + 1
+    assert engine._arrays is not None and engine._arrays.doc_count == engine.searcher().reader().doc_count_all()
