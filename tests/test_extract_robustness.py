@@ -77,8 +77,11 @@ def test_windows_1252_without_declaration_is_decoded():
         (None, b'<meta charset="iso-8859-1">' + "\u00a9".encode(), '<meta charset="iso-8859-1">\u00a9'),
         (None, b'<meta charset="iso-8859-1">caf\xe9', '<meta charset="iso-8859-1">caf\u00e9'),
         (None, "\ufeffhalo".encode("utf-8"), "halo"),
+        (None, b'<meta charset="iso-8859-1">\x93ya\x94', '<meta charset="iso-8859-1">\u201cya\u201d'),
+        ({"content-type": "text/html; charset=us-ascii"}, b"\x96 caf\xe9", "\u2013 caf\u00e9"),
     ],
-    ids=["header lies latin1", "header cp1252", "meta lies latin1", "meta true latin1", "utf-8 bom"],
+    ids=["header lies latin1", "header cp1252", "meta lies latin1", "meta true latin1", "utf-8 bom",
+         "latin1 label read as windows-1252", "ascii label read as windows-1252"],
 )
 def test_decode_html_charset_order(headers, content: bytes, expected: str):
     assert decode_html(content, headers) == expected

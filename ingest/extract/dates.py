@@ -122,7 +122,9 @@ def _repair_iso(raw: str) -> str:
     text = re.sub(r"^(\d{4}-\d\d-\d\d)\s+(\d)", r"\1T\2", text)
     text = re.sub(r"([+-]\d\d:?\d\d)Z$", r"\1", text)  # +07:00Z
     text = re.sub(r"([+-])(\d\d)(\d\d)$", r"\1\2:\3", text)  # +0700
-    text = re.sub(r"\.\d+(?=[+-Z]|$)", "", text)  # fractional seconds
+    text = re.sub(r"(T\d\d)\.(\d\d)(\.\d\d)?(?![\d.])",  # 08.30(.15), as Indonesian sites print times
+                  lambda m: f"{m[1]}:{m[2]}" + (":" + m[3][1:] if m[3] else ""), text)
+    text = re.sub(r"\.\d+(?=[+\-Z]|$)", "", text)  # fractional seconds
     return text[:-1] + "+00:00" if text.endswith("Z") else text
 
 

@@ -67,12 +67,17 @@ def _meta_charset(content: bytes) -> str | None:
     return "utf-8" if name and name.startswith(("utf-16", "utf-32")) else name
 
 
+#: Labels browsers read as windows-1252 (WHATWG Encoding): real pages so labelled hold its curly quotes.
+_READ_AS_CP1252 = frozenset({"iso8859-1", "ascii"})
+
+
 def _known(name: str) -> str | None:
     try:
-        return codecs.lookup(name).name
+        codec = codecs.lookup(name).name
     except LookupError:
         log.debug("unknown charset %r ignored", name)
         return None
+    return "cp1252" if codec in _READ_AS_CP1252 else codec
 
 
 def _is_single_byte(name: str) -> bool:
