@@ -169,7 +169,7 @@ class Engine:
                 evaluator: Evaluator) -> np.ndarray | None:
         """The filters as one boolean array over document numbers, or None for no filter."""
         start, end = _date_bounds(request)
-        others = _field_filter(request)
+        others = _field_filter(request, searcher.schema)
         if start is None and end is None and others is None:
             return None
         allowed = np.ones(arrays.doc_count, dtype=bool)
@@ -242,12 +242,13 @@ def _date_bounds(request: SearchRequest) -> tuple[Any, Any]:
     return start, end
 
 
-def _field_filter(request: SearchRequest) -> wq.Query | None:
+def _field_filter(request: SearchRequest, schema) -> wq.Query | None:  # type: ignore[no-untyped-def]
     parts: list[wq.Query] = []
     if request.sources:
         parts.append(wq.Or([wq.Term("source", s) for s in request.sources]))
-    if request.author:
-        parts.append(wq.And([wq.Term("author", w) for w in request.author.lower().split()]))
+    if request.author:  # the name's words as the author field indexes them ("Ma'ruf" -> "maruf")
+        words = list(schema["author"].process_text(request.author, mode="query"))
+        parts.append(wq.And([wq.Term("author", w) for w in words]) if words else wq.NullQuery)
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)

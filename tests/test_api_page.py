@@ -16,7 +16,10 @@ pytest_plugins = ["test_api_support"]  # the shared data set and the real server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pings",
+        "--disable-features=AutofillServerCommunication,OptimizationHints,MediaRouter",
+        # nothing beyond 127.0.0.1: every other host name fails to resolve (Chromium looks up Google's otherwise)
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python package) is not installed")
 pytestmark = pytest.mark.skipif(shutil.which("chromium") is None,

@@ -84,3 +84,13 @@ def test_a_missing_config_says_how_to_fix(tmp_path: Path) -> None:
 def test_facets_in_text_output(imported: Path) -> None:
     result = kliping(imported, "search", "jakarta", "--facets")
     assert "by source:" in result.stdout and "by month:" in result.stdout
+
+
+def test_search_and_reindex_leave_an_empty_data_dir_empty(make_config, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Reading commands create no archive: they say there is nothing yet."""
+    config = make_config([{"name": "lokal", "feeds": ["http://127.0.0.1:9/feed"]}])
+    searched = kliping(config, "search", "banjir")
+    reindexed = kliping(config, "reindex")
+    assert searched.returncode != 0 and "kliping crawl" in searched.stderr + searched.stdout
+    assert reindexed.returncode != 0 and "kliping crawl" in reindexed.stderr + reindexed.stdout
+    assert not list(tmp_path.rglob("archive.sqlite3"))

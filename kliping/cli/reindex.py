@@ -23,7 +23,7 @@ def command(app, catch_up: bool) -> None:  # type: ignore[no-untyped-def]
       kliping reindex
       kliping reindex --catch-up
     """
-    archive = open_archive(app.config)
+    archive = open_archive(app.config, readonly=True)  # reads only; a missing archive is an error, not a new one
     index = open_index(app.config)
     with progress_bar(archive.count(), "indexing") as bar:
         count = index.catch_up(archive, progress=bar.update) if catch_up else index.rebuild(

@@ -48,7 +48,7 @@ def command(app, query: str, date_from, date_to, sources, author, sort, limit, p
     if not query and not like:
         raise click.UsageError('give a QUERY (e.g. kliping search "sanksi Rusia") or --like ID')
     config = app.config
-    engine = Engine(open_index(config), open_archive(config))
+    engine = Engine(open_index(config), open_archive(config, readonly=True))
     request = SearchRequest(query=query, date_from=date_from, date_to=date_to, sources=list(sources),
                             author=author, sort=sort, limit=limit, page=page, facets=facets, like=like)
     results = engine.search(request)
