@@ -7,6 +7,7 @@ the surfaces' business.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -102,6 +103,7 @@ class Engine:
         self.archive = archive
         self.refresh_every = refresh_every
         self._searcher = None
+        self._opened_directory: int | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
         self._arrays: DocArrays | None = None  # for the current searcher's reader
@@ -109,17 +111,29 @@ class Engine:
 
     def searcher(self):  # type: ignore[no-untyped-def]
         """The current searcher, reopened when the index has moved on."""
+        if self._searcher is not None and time.monotonic() - self._checked >= self.refresh_every:
+            self._checked = time.monotonic()
+            if self._directory() != self._opened_directory:  # `kliping reindex` swapped in a new index
+                self._searcher.close()
+                self._searcher = None
+            elif not self._searcher.up_to_date():
+                self._searcher = self._searcher.refresh()
+                self._arrays = None
         if self._searcher is None:
             if not self.index.exists():
                 raise QueryError("the index is empty; run `kliping crawl` or `kliping import` first")
+            self._opened_directory = self._directory()
             self._searcher = self.index.open().searcher(weighting=scoring.BM25F())
+            self._arrays = None
             self._checked = time.monotonic()
-        elif time.monotonic() - self._checked >= self.refresh_every:
-            self._checked = time.monotonic()
-            if not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
-                self._arrays = None
         return self._searcher
+
+    def _directory(self) -> int | None:
+        """The index directory's identity: a rebuild swaps in a new directory (its generations start over)."""
+        try:
+            return os.stat(self.index.path).st_ino
+        except OSError:
+            return None
 
     def close(self) -> None:
         with self._lock:

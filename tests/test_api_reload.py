@@ -14,7 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from test_api_support import KLIPING, ROOT, Dataset, add_articles, build_dataset, uvicorn_server
 
+from index.archive import Archive
 from ingest.article import Article
+from kliping.app import archive_path
 from search.api import create_app
 from search.api.live import LiveIndex
 
@@ -72,6 +74,13 @@ def test_a_rebuilt_index_is_picked_up_by_a_running_server(small: Dataset) -> Non
         time.sleep(1.2)
         assert total(http.get, "banjir") == before
         assert http.get("/health").json()["index"]["documents"] == len(small.ids)
+        # an article only the rebuilt index holds: found once the server has moved to the new directory,
+        # though both directories are at the same generation
+        archive = Archive(archive_path(small.config))
+        archive.upsert(QUAKE)
+        archive.close()
+        kliping(small, "reindex")
+        assert eventually(lambda: total(http.get, "gempa") == 1)
 
 
 def test_requests_racing_the_first_open_all_get_the_engine(small: Dataset) -> None:
