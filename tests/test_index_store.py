@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import kliping
+from whoosh.query import Term
 
 from index.archive import Archive
 from index.store import FORMAT_FILE, SearchIndex
@@ -70,3 +71,33 @@ def test_reindex_repairs_an_outdated_index(tmp_path: Path) -> None:
     assert refused.returncode == 4 and "kliping reindex" in refused.stderr
     assert kliping(config, "reindex").returncode == 0
     assert kliping(config, "search", "banjir").returncode == 0
+
+
+def test_two_catch_ups_at_once_index_each_article_once_at_its_newest(archive: Archive, tmp_path: Path) -> None:
+    """Two writers (the daemon and an import, say) racing over the same changes."""
+    import threading
+
+    for n in range(5, 1200):
+        archive.upsert(article(n))
+    first, second = SearchIndex(tmp_path / "index"), SearchIndex(tmp_path / "index")
+    first.open()
+    errors: list[BaseException] = []
+
+    def run(index: SearchIndex) -> None:
+        try:
+            index.catch_up(archive)
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(ix,)) for ix in (first, second)]
+    for thread in threads:
+        thread.start()
+    archive.upsert(Article(**{**article(3).__dict__, "body": "Isi terbaru tentang gempa."}))
+    for thread in threads:
+        thread.join()
+    first.catch_up(archive)
+    assert errors == []
+    assert first.doc_count() == archive.count() == 1200
+    assert first.watermark() == archive.max_seq()
+    with first.open().searcher() as searcher:
+        assert [hit["id"] for hit in searcher.search(Term("body", "gempa"))] == [article(3).id]
