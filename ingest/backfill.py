@@ -28,6 +28,9 @@ __all__ = ["Backfill", "BackfillSummary", "days_between", "index_page_url"]
 
 log = logging.getLogger(__name__)
 
+#: Statuses that mean a day's index has no such page: the day is done. Any other error leaves it to retry.
+PAST_THE_LAST_PAGE = frozenset({400, 404, 410})
+
 DEFAULT_MAX_PAGES = 50
 
 
@@ -99,10 +102,10 @@ class Backfill:
                 links = [canonicalize(d.url) for d in discover_start_page(self.crawler.fetcher, url,
                                                                           source.compiled_pattern)]
             except HTTPStatusError as exc:
-                if exc.status >= 500:
+                if exc.status not in PAST_THE_LAST_PAGE:  # 5xx, a 429 left after retries, a 403 firewall
                     summary.crawl.fail(url, f"index page failed: {exc}")
                     return  # not done: a later backfill tries this day again
-                break  # 404 and friends: past the last page
+                break
             except FetchError as exc:
                 summary.crawl.fail(url, f"index page failed: {exc}")
                 return

@@ -49,8 +49,9 @@ class SourceState:
 
 
 def run_failed(summary: SourceSummary) -> bool:
-    """A run failed if it met errors and stored or confirmed no article at all."""
-    return summary.failed > 0 and summary.new + summary.updated + summary.unchanged == 0
+    """A run failed if it met errors and found no article at all, new or already known
+    (one dead feed beside a live one on a quiet night is not a failing source)."""
+    return summary.failed > 0 and summary.new + summary.updated + summary.unchanged + summary.known == 0
 
 
 def _iso(moment: datetime) -> str:

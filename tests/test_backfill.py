@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from cli_runner import ROOT, kliping, kliping_json
 from daemon_process import article_count, query, wait_for
 from httpserver import LocalSite
@@ -103,3 +104,15 @@ def test_a_template_without_a_date_is_a_config_error(make_config) -> None:  # ty
     result = kliping(config, "backfill", "--source", "lokal", "--from", DAYS[0], "--to", DAYS[0])
     assert result.returncode == 2
     assert "index_url_template" in result.stderr and "{date:%Y-%m-%d}" in result.stderr
+
+
+@pytest.mark.parametrize("status", [403, 429])
+def test_a_refused_index_page_leaves_the_day_to_retry(local_site: LocalSite, make_config, status: int) -> None:  # type: ignore[no-untyped-def]
+    """A firewall's 403 or a 429 left after the retries is no last page: the day is not marked done."""
+    build_site(local_site)
+    local_site.add_handler(f"/indeks/{DAYS[0]}?page=2", lambda h: h.respond(status, b"no", {"Retry-After": "0"}))
+    config = make_config([backfill_source(local_site)])
+    result = kliping_json(config, "backfill", "--source", "lokal", "--from", DAYS[0], "--to", DAYS[0],
+                          ok_codes=(0, 1))
+    assert result["crawl"]["failed"] >= 1
+    assert query(config, "SELECT COUNT(*) FROM backfill_progress WHERE done = 1")[0][0] == 0

@@ -71,3 +71,12 @@ def test_the_daemon_backs_off_a_dead_source_and_says_so(make_config) -> None:  #
         assert daemon.terminate() == 0
     finally:
         daemon.stop()
+
+
+def test_a_dead_feed_beside_known_articles_is_not_a_failing_source(tmp_path: Path) -> None:
+    """A quiet night: one feed is down, the other lists only articles already stored."""
+    b = budget(tmp_path, allowed=0)
+    quiet = failed()
+    quiet.known = 12
+    state = b.record("s", quiet, interval=60, now=NOW)
+    assert (state.failures, state.backoff_until) == (0, None)

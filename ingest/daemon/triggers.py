@@ -41,16 +41,8 @@ def period_seconds(source: Source, now: datetime | None = None) -> float:
 
 def source_trigger(source: Source, jitter: float) -> BaseTrigger:
     """The source's trigger with jitter capped at a tenth of its period (None when it rounds to 0)."""
-    bounded = min(jitter, period_seconds(source) * JITTER_SHARE)
-    spread = int(bounded) or None
-    if source.schedule:
-        return CronTrigger.from_crontab(source.schedule) if spread is None else _cron_with_jitter(source, spread)
-    return IntervalTrigger(seconds=source.interval_seconds or DEFAULT_EVERY, timezone=UTC, jitter=spread)
-
-
-def _cron_with_jitter(source: Source, jitter: int) -> CronTrigger:
-    trigger = CronTrigger.from_crontab(source.schedule or "")
-    trigger.jitter = jitter
+    trigger = _base_trigger(source)
+    trigger.jitter = int(min(jitter, period_seconds(source) * JITTER_SHARE)) or None  # both triggers have it
     return trigger
 
 
