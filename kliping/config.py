@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kliping.errors import ConfigError
 
@@ -104,17 +104,22 @@ class Source(_Strict):
         if value is not None:
             try:
                 filled = value.format(date=date(2024, 1, 31), page=2)
-            except (KeyError, IndexError, ValueError) as exc:
-                filled, value_error = "", exc
-            else:
-                value_error = None
-            if value_error is not None or "{date" not in value or not filled.startswith(("http://", "https://")):
+            except Exception:  # {date.foo}, {date[0]}, {x}, an unclosed brace: all the same mistake
+                filled = ""
+            if "{date" not in value or not filled.startswith(("http://", "https://")):
                 raise ValueError(
                     f"{value!r} is not a usable index URL template; write an http(s) URL with "
                     "{date:%Y-%m-%d} (any strftime format) and optionally {page}, "
                     "e.g. 'https://www.example.com/indeks/{date:%Y-%m-%d}?page={page}'"
                 )
         return value
+
+    @model_validator(mode="after")
+    def _one_timing(self) -> Source:
+        if self.schedule and self.every:
+            raise ValueError(f"source {self.name!r} sets both schedule and every; keep one "
+                             "(schedule: '*/30 * * * *' or every: '30m')")
+        return self
 
     @property
     def compiled_pattern(self) -> re.Pattern[str] | None:

@@ -45,6 +45,9 @@ def test_relative_data_dir_is_taken_from_the_config_folder(tmp_path: Path) -> No
         ("- just a list", "the top level must be a mapping"),
         ("sources: [{name: a", "not valid YAML"),
         ("sources: [{name: 'a b'}]", "is not a usable name"),
+        ("sources: [{name: a, index_url_template: 'https://x/{date.foo}'}]", "is not a usable index URL template"),
+        ("sources: [{name: a, index_url_template: 'https://x/{date[0]}'}]", "is not a usable index URL template"),
+        ("sources: [{name: a, schedule: '*/5 * * * *', every: 5m}]", "sets both schedule and every; keep one"),
     ],
 )
 def test_invalid_config_names_the_key(text: str, expected: str) -> None:
