@@ -6,7 +6,7 @@ something the user can fix.
 
 Exit codes: 0 ok, 1 the work ran but something failed (a page, a source),
 2 usage or configuration error, 3 nothing found / not an article, 4 the
-index or archive is busy or broken.
+index is busy or outdated, or a daemon already runs on the data dir.
 """
 
 from __future__ import annotations
@@ -18,7 +18,15 @@ from typing import Any
 import click
 
 from kliping import __version__
-from kliping.errors import ConfigError, IndexBusy, IndexOutdated, KlipingError, NotAnArticle, QueryError
+from kliping.errors import (
+    AlreadyRunning,
+    ConfigError,
+    IndexBusy,
+    IndexOutdated,
+    KlipingError,
+    NotAnArticle,
+    QueryError,
+)
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -54,7 +62,7 @@ def exit_code_for(exc: KlipingError) -> int:
         return EXIT_USAGE
     if isinstance(exc, NotAnArticle):
         return EXIT_NOT_FOUND
-    if isinstance(exc, IndexBusy | IndexOutdated):
+    if isinstance(exc, IndexBusy | IndexOutdated | AlreadyRunning):
         return EXIT_BUSY
     return EXIT_FAILED
 

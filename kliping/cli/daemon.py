@@ -7,8 +7,7 @@ import click
 from ingest.daemon import Daemon, DaemonLock
 from ingest.daemon.logfmt import use_key_value_logs
 from kliping.app import make_fetcher, make_warc_recorder, open_archive, open_index
-from kliping.cli import EXIT_BUSY, EXIT_USAGE, pass_app
-from kliping.errors import AlreadyRunning
+from kliping.cli import pass_app
 
 
 @click.command("daemon")
@@ -29,14 +28,9 @@ def command(app) -> None:  # type: ignore[no-untyped-def]
     """
     config = app.config
     if not config.sources:
-        click.echo("Error: config.yaml lists no sources; add one under `sources:`", err=True)
-        raise SystemExit(EXIT_USAGE)
+        raise click.UsageError("config.yaml lists no sources; add one under `sources:`")
     use_key_value_logs()
-    try:
-        lock = DaemonLock(config.data_dir).acquire()
-    except AlreadyRunning as exc:
-        click.echo(f"Error: {exc}", err=True)
-        raise SystemExit(EXIT_BUSY) from None
+    lock = DaemonLock(config.data_dir).acquire()  # AlreadyRunning: exit 4, naming the running daemon
     try:
         raise SystemExit(_serve(config))
     finally:
