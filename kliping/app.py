@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.archive import Archive
 from index.store import SearchIndex
-from ingest.fetch import Fetcher, FetchSettings, Response
 from kliping.config import Config
+
+if TYPE_CHECKING:  # the fetcher (httpx and its imports: ~50 ms) loads only for commands that fetch
+    from ingest.fetch import Fetcher, FetchSettings, Response
 
 ARCHIVE_FILE = "archive.sqlite3"
 INDEX_DIR = "index"
@@ -32,6 +35,8 @@ def open_index(config: Config) -> SearchIndex:
 
 
 def fetch_settings(config: Config) -> FetchSettings:
+    from ingest.fetch import FetchSettings
+
     fetch = config.fetch
     return FetchSettings(
         user_agent=fetch.user_agent,
@@ -46,6 +51,8 @@ def fetch_settings(config: Config) -> FetchSettings:
 def make_fetcher(config: Config, archive: Archive | None = None, *,
                  on_response: Callable[[Response], None] | None = None) -> Fetcher:
     """A fetcher whose conditional-GET validators live in the archive."""
+    from ingest.fetch import Fetcher
+
     return Fetcher(fetch_settings(config), validators=archive, on_response=on_response)
 
 
