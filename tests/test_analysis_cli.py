@@ -20,6 +20,12 @@ def test_stem_reads_stdin_when_no_words() -> None:
     assert "bbm\tbbm" in result.output.splitlines()
 
 
+def test_stem_keeps_whole_what_the_index_keeps_whole() -> None:
+    """An all-capitals word is an acronym to the index (never stemmed); the command says the same."""
+    result = CliRunner().invoke(command, ["DIBAWA", "dibawa"])
+    assert result.output.splitlines() == ["dibawa\tdibawa", "dibawa\tbawa"]
+
+
 def test_stem_help_has_an_example() -> None:
     result = CliRunner().invoke(command, ["--help"])
     assert "kliping stem perbankan" in result.output

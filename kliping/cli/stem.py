@@ -6,14 +6,13 @@ import sys
 
 import click
 
-from index.analysis import stem, tokenize
+from index.analysis import stem
+from index.analysis.tokenizer import Token, scan
 
 
-def _words(words: tuple[str, ...]) -> list[str]:
-    """The words to stem: the arguments, or every token read from stdin."""
-    if words:
-        return [token for word in words for token in tokenize(word)]
-    return [token for line in sys.stdin for token in tokenize(line)]
+def _tokens(words: tuple[str, ...]) -> list[Token]:
+    """The tokens to stem: of the arguments, or of every line read from stdin."""
+    return [token for text in (words or sys.stdin) for token in scan(text)]
 
 
 @click.command(name="stem")
@@ -21,13 +20,14 @@ def _words(words: tuple[str, ...]) -> list[str]:
 def command(words: tuple[str, ...]) -> None:
     """Print each WORD and its root, one ``word<TAB>root`` per line.
 
-    Words are tokenized and lower-cased as the index does; with no WORD,
-    reads text from stdin.
+    Words are tokenized and lower-cased as the index does; acronyms and
+    other words the index keeps whole (KPK, DIBAWA) are their own root.
+    With no WORD, reads text from stdin.
 
     \b
     Examples:
       kliping stem perbankan menandatangani anak-anak
       echo "Pemerintah menaikkan harga BBM" | kliping stem
     """
-    for word in _words(words):
-        click.echo(f"{word}\t{stem(word)}")
+    for token in _tokens(words):
+        click.echo(f"{token.text}\t{token.text if token.protected else stem(token.text)}")
