@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 
 from ingest.extract import extract_article
 from ingest.extract.authors import clean_names
+from ingest.extract.jsonld import find_article_object
 from ingest.extract.title import strip_site_name
 
 BODY = "".join(
@@ -105,3 +107,10 @@ def test_relative_printed_date_uses_fetch_time():
     fetched = datetime(2024, 1, 2, 12, 0, tzinfo=timezone(timedelta(hours=7)))
     article = extract_article(page(before_body="<div>3 jam yang lalu</div>"), fetched_at=fetched)
     assert article.published == "2024-01-02T09:00:00+07:00"
+
+
+def test_an_article_object_beats_the_webpage_beside_it():
+    graph = ('{"@graph":[{"@type":"WebPage","name":"Halaman opini"},'
+             '{"@type":"OpinionNewsArticle","headline":"Opini: harga beras"}]}')
+    html = f'<html><head><script type="application/ld+json">{graph}</script></head><body></body></html>'
+    assert find_article_object(lxml.html.fromstring(html))["headline"] == "Opini: harga beras"

@@ -18,20 +18,10 @@ import lxml.html
 
 log = logging.getLogger(__name__)
 
-ARTICLE_TYPES = frozenset(
-    {
-        "newsarticle",
-        "article",
-        "reportagenewsarticle",
-        "analysisnewsarticle",
-        "blogposting",
-        "opinionnewsarticle",
-        "backgroundnewsarticle",
-        "liveblogposting",
-        "webpage",
-    }
-)
-_PREFERRED = ("newsarticle", "reportagenewsarticle", "article", "blogposting")
+#: Most article-like first; any article type beats a bare WebPage (ranked last).
+_PREFERRED = ("newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+              "backgroundnewsarticle", "article", "blogposting", "liveblogposting", "webpage")
+ARTICLE_TYPES = frozenset(_PREFERRED)
 
 
 def find_article_object(root: lxml.html.HtmlElement) -> dict[str, Any]:
@@ -42,7 +32,7 @@ def find_article_object(root: lxml.html.HtmlElement) -> dict[str, Any]:
         types = {t.lower() for t in _types(obj)}
         if not types & ARTICLE_TYPES:
             continue
-        rank = min((_PREFERRED.index(t) for t in types if t in _PREFERRED), default=len(_PREFERRED))
+        rank = min(_PREFERRED.index(t) for t in types & ARTICLE_TYPES)
         if rank < best_rank:
             best, best_rank = obj, rank
     return best
