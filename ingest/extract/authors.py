@@ -21,8 +21,12 @@ from ingest.extract.tree import class_id, element_text
 
 MAX_BYLINE_CHARS = 80
 MAX_NAME_WORDS = 6
+#: A byline label, then a colon, a spaced dash, a space or nothing: "Oleh: X", "Penulis - X", "By X",
+#: but not "Oleh-oleh khas Bandung". "Laporan" needs a colon or a role after it ("Laporan Keuangan" is no byline).
 _LABEL = re.compile(
-    r"^(?:penulis|pewarta|reporter|wartawan|jurnalis|oleh|by|ditulis oleh|written by|laporan)\s*[:\-]?\s*(.*)$",
+    r"^(?:(?:penulis|pewarta|reporter|wartawan|jurnalis|oleh|by|ditulis oleh|written by)"
+    r"(?:\s*:\s*|\s+[-\u2013]\s*|\s+|$)"
+    r"|laporan(?:\s*:\s*|\s+[-\u2013]\s*|\s+(?=(?:wartawan|reporter|kontributor|koresponden)\b)))(.*)$",
     re.I,
 )
 _ROLE_PREFIX = re.compile(
