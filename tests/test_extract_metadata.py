@@ -90,8 +90,10 @@ def test_authors_from_page(head: str, before: str, expected: list[str]):
         ('<meta property="og:url" content="https://a.id/">', "https://a.id/read/3", "https://a.id/read/3"),
         ('<link rel="canonical" href="/read/4">', "https://a.id/read/4?page=1", "https://a.id/read/4"),
         ("", "https://a.id/read/5", "https://a.id/read/5"),
+        ('<meta property="og:url" content="HTTPS://A.id:443/read/6?utm_source=fb#top">', None, "https://a.id/read/6"),
     ],
-    ids=["canonical", "empty canonical, og:url", "home page og:url rejected", "relative canonical", "none"],
+    ids=["canonical", "empty canonical, og:url", "home page og:url rejected", "relative canonical", "none",
+         "og:url in the form page keys take"],
 )
 def test_canonical_url(head: str, fetched: str | None, expected: str):
     assert extract_article(page(head), fetched).url == expected

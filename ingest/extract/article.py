@@ -24,6 +24,7 @@ from ingest.extract.section import find_language, find_section
 from ingest.extract.title import find_title
 from ingest.extract.tree import parse_html
 from ingest.extract.urls import find_canonical
+from ingest.urls import canonicalize
 from kliping.errors import NotAnArticle
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ def extract_page(
         _check_article(body, url)
     start = _first_block_index(blocks, body)
     article = Article(
-        url=find_canonical(root, meta, url) or url or "",
+        url=_canonical_url(find_canonical(root, meta, url) or url),
         title=title,
         body=PARAGRAPH_SEPARATOR.join(body.paragraphs),
         source=source,
@@ -95,6 +96,11 @@ def extract_page(
         fetched_at=fetched_at.isoformat(timespec="seconds") if fetched_at else None,
     )
     return Page(article, continuations)
+
+
+def _canonical_url(url: str | None) -> str:
+    """The key the archive stores the article under: the same canonical form as page keys."""
+    return canonicalize(url) if url else ""
 
 
 def _check_article(body: Body, url: str | None) -> None:
