@@ -9,6 +9,7 @@ from ingest.extract import extract_article
 from ingest.extract.authors import clean_names
 from ingest.extract.jsonld import find_article_object
 from ingest.extract.title import strip_site_name
+from ingest.extract.tree import element_text
 
 BODY = "".join(
     f"<p>Paragraf {i}: pemerintah daerah menyatakan program bantuan akan dilanjutkan tahun depan.</p>" for i in range(6)
@@ -116,3 +117,16 @@ def test_an_article_object_beats_the_webpage_beside_it():
              '{"@type":"OpinionNewsArticle","headline":"Opini: harga beras"}]}')
     html = f'<html><head><script type="application/ld+json">{graph}</script></head><body></body></html>'
     assert find_article_object(lxml.html.fromstring(html))["headline"] == "Opini: harga beras"
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<h1>Judul Berita<button><span>Bagikan</span></button><svg><text>ikon</text></svg> akhir</h1>",
+         "Judul Berita akhir"),
+        ("<p>a <b>b</b> c<!-- catatan --> d<script>x()</script> e</p>", "a b c d e"),
+    ],
+    ids=["nothing inside a button or svg", "tails in order, comments and scripts skipped"],
+)
+def test_element_text_is_the_visible_text_in_order(html: str, expected: str):
+    assert element_text(lxml.html.fragment_fromstring(html)) == expected

@@ -99,14 +99,17 @@ def clean_space(text: str | None) -> str:
 def element_text(el: lxml.html.HtmlElement) -> str:
     """Visible text of an element, scripts and styles skipped, spaces collapsed."""
     parts: list[str] = []
-    for node in el.iter():
-        if not isinstance(node.tag, str) or node.tag in NEVER_TEXT:
-            if node is not el and node.tail:
+    walk = etree.iterwalk(el, events=("start", "end", "comment", "pi"))
+    for event, node in walk:
+        if event in ("comment", "pi"):
+            if node.tail:
                 parts.append(node.tail)
-            continue
-        if node.text:
-            parts.append(node.text)
-        if node is not el and node.tail:
+        elif event == "start":
+            if not isinstance(node.tag, str) or node.tag in NEVER_TEXT:
+                walk.skip_subtree()  # nothing inside a script, button or svg is text (its "end" still comes)
+            elif node.text:
+                parts.append(node.text)
+        elif node is not el and node.tail:  # the text after an element, in document order
             parts.append(node.tail)
     return clean_space(" ".join(parts))
 
