@@ -7,10 +7,12 @@ import re
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.html
-from lxml import etree
 
 from ingest.discover.base import DiscoveredURL, DiscoveryError
+from ingest.extract.decode import decode_html
+from ingest.extract.tree import parse_html
 from ingest.fetch import Fetcher
+from kliping.errors import ExtractError
 
 __all__ = ["discover_start_page"]
 
@@ -30,9 +32,9 @@ def discover_start_page(fetcher: Fetcher, page_url: str, pattern: re.Pattern[str
     content_type = response.headers.get("content-type", "text/html").split(";")[0].strip().lower()
     if content_type not in HTML_TYPES:
         raise DiscoveryError(f"start page is {content_type}, not HTML", url=page_url)
-    try:
-        doc = lxml.html.document_fromstring(response.content)
-    except (etree.ParserError, ValueError) as exc:
+    try:  # the extractor's decoding (header, meta, detection) and hardened parse
+        doc = parse_html(decode_html(response.content, response.headers), page_url)
+    except ExtractError as exc:
         raise DiscoveryError(f"start page is not parseable HTML: {exc}", url=page_url) from exc
     base = _base_url(doc, response.url)
     own_host = urlsplit(response.url).netloc.lower()
