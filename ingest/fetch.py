@@ -105,7 +105,6 @@ class Fetcher:
         self.limiter = HostRateLimiter(settings.min_interval, sleep=self._pause)
         self.robots = RobotsCache(
             self._load_robots,
-            user_agent=settings.user_agent,
             ttl=settings.robots_ttl,
             error_ttl=settings.robots_error_ttl,
         )

@@ -12,15 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-__all__ = ["RETRYABLE_STATUSES", "RetryPolicy", "is_retryable_status", "parse_retry_after"]
-
-#: 429 Too Many Requests, and server-side errors that are often transient.
-RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504, 507, 509, 520, 521, 522, 523, 524})
+__all__ = ["RetryPolicy", "is_retryable_status", "parse_retry_after"]
 
 
 def is_retryable_status(status: int) -> bool:
-    """True for statuses where asking again later may well succeed."""
-    return status in RETRYABLE_STATUSES or 500 <= status < 600
+    """True for statuses where asking again later may well succeed: 429 Too Many Requests and any 5xx."""
+    return status == 429 or 500 <= status < 600
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:

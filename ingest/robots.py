@@ -72,13 +72,11 @@ class RobotsCache:
         self,
         loader: RobotsLoader,
         *,
-        user_agent: str,
         ttl: float = 86400,
         error_ttl: float = 3600,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._loader = loader
-        self.agent = agent_token(user_agent)
         self.ttl = ttl
         self.error_ttl = min(error_ttl, ttl)
         self._clock = clock

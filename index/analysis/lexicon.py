@@ -80,7 +80,3 @@ def root_weights() -> dict[str, float]:
             weights[root] = math.log10(1 + int(alone))
     return weights
 
-
-def is_root(word: str) -> bool:
-    """True when ``word`` is in the root dictionary."""
-    return word in roots()

@@ -64,7 +64,6 @@ BLOCK_TAGS = frozenset(
         "ul",
     ]
 )
-HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 
 
 @dataclass
@@ -79,7 +78,6 @@ class Block:
     """One paragraph-to-be: its text pieces and where they came from."""
 
     segments: list[Segment] = field(default_factory=list)
-    tag: str = "p"  # the block-level element that holds it (p, li, h2, td, ...)
 
     @property
     def text(self) -> str:
@@ -96,13 +94,12 @@ class Block:
 
     def within(self, members: set[int]) -> Block:
         """The part of this block whose text sits inside the given element ids."""
-        return Block([s for s in self.segments if id(s.anchor) in members], self.tag)
+        return Block([s for s in self.segments if id(s.anchor) in members])
 
 
 def iter_blocks(root: lxml.html.HtmlElement) -> Iterator[Block]:
     """Yield the page's non-empty text blocks in reading order (iterative walk)."""
-    current = Block(tag="body")
-    holders: list[str] = ["body"]
+    current = Block()
     link_depth = 0
     stack: list[tuple[lxml.html.HtmlElement, bool]] = [(root, True)]  # (element, entering?)
     while stack:
@@ -115,9 +112,7 @@ def iter_blocks(root: lxml.html.HtmlElement) -> Iterator[Block]:
             if tag in BLOCK_TAGS or tag == "br":
                 if current.text:
                     yield current
-                if tag in BLOCK_TAGS:
-                    holders.append(tag)
-                current = Block(tag=holders[-1])
+                current = Block()
             if tag == "br":
                 _add(current, el.tail, el.getparent(), link_depth > 0)
                 continue
@@ -128,10 +123,9 @@ def iter_blocks(root: lxml.html.HtmlElement) -> Iterator[Block]:
             continue
         link_depth -= tag == "a"
         if tag in BLOCK_TAGS:
-            holders.pop()
             if current.text:
                 yield current
-            current = Block(tag=holders[-1] if holders else "body")
+            current = Block()
         _add(current, el.tail, el.getparent(), link_depth > 0)
     if current.text:
         yield current

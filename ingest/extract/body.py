@@ -43,7 +43,6 @@ class Body:
     paragraphs: list[str] = field(default_factory=list)
     editor: str | None = None
     container: lxml.html.HtmlElement | None = None
-    score: float = 0.0
 
 
 def extract_body(
@@ -57,7 +56,7 @@ def extract_body(
     container, score = _container(elements, blocks, profile)
     members = _members(container, blocks, score, profile)
     paragraphs, editor = _paragraphs((b.within(members) for b in blocks), title, profile)
-    return Body(paragraphs, editor, container, score)
+    return Body(paragraphs, editor, container)
 
 
 def _container(

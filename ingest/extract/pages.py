@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import replace
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import lxml.html
 
@@ -101,10 +101,3 @@ def merge_pages(pages: list[Article]) -> Article:
         authors=first.authors or next((p.authors for p in pages if p.authors), []),
         editor=next((p.editor for p in reversed(pages) if p.editor), first.editor),
     )
-
-
-def without_page(url: str) -> str:
-    """The article URL with its page marker removed (``?page=2`` -> bare URL)."""
-    parts = urlsplit(url)
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k.lower() not in PAGE_PARAMS])
-    return urlunsplit(parts._replace(query=query))
