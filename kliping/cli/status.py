@@ -22,7 +22,7 @@ def collect_status(config) -> dict:  # type: ignore[no-untyped-def]
     counts, runs, total = (archive.counts_by_source(), archive.last_runs(), archive.count()) if archive else ({}, {}, 0)
     states = _daemon_states(archive)
     pid = holder_pid(config.data_dir)
-    indexed = _indexed_by_source(index)
+    documents, indexed = _indexed(index)
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0).isoformat(timespec="seconds")
     names = [s.name for s in config.sources] + sorted(set(counts) - {s.name for s in config.sources})
     sources = []
@@ -43,7 +43,7 @@ def collect_status(config) -> dict:  # type: ignore[no-untyped-def]
         "data_dir": str(config.data_dir),
         "daemon": {"running": pid is not None, "pid": pid},
         "archive": {"articles": total},
-        "index": {"documents": index.doc_count(), "watermark": index.watermark()},
+        "index": {"documents": documents, "watermark": index.watermark()},
         "sources": sources,
     }
 
@@ -75,15 +75,18 @@ def _run(run: dict | None) -> dict | None:  # type: ignore[type-arg]
     return out
 
 
-def _indexed_by_source(index) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _indexed(index) -> tuple[int, dict[str, int]]:  # type: ignore[no-untyped-def]
+    """Indexed documents, in all and per source, from one reader and the source field's terms."""
     if not index.exists():
-        return {}
-    from whoosh import sorting
-    from whoosh.query import Every
-
-    with index.open().searcher() as searcher:
-        results = searcher.search(Every(), limit=1, groupedby=sorting.FieldFacet("source", maptype=sorting.Count))
-        return {str(k): int(v) for k, v in results.groups("source").items()}
+        return 0, {}
+    with index.open().reader() as reader:
+        counts = {}
+        for term in reader.field_terms("source"):
+            if reader.has_deletions():  # a term's document frequency still counts deleted documents
+                counts[str(term)] = sum(1 for _ in reader.postings("source", term).all_ids())
+            else:
+                counts[str(term)] = reader.doc_frequency("source", term)
+        return reader.doc_count(), counts
 
 
 @click.command("status")

@@ -23,6 +23,7 @@ from typing import Any
 from index.archive import Archive
 from index.store import WATERMARK_FILE, SearchIndex
 from kliping.app import archive_path, open_archive, open_index
+from kliping.cli.status import collect_status
 from kliping.config import Config
 from search.api.errors import ApiError
 from search.engine import Engine
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 
 #: Seconds between two looks at the index directory.
 CHECK_EVERY = 1.0
+#: Seconds a ``/sources`` answer is reused.
+SOURCES_MAX_AGE = 5.0
 _TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
 
 
@@ -56,6 +59,8 @@ class LiveIndex:
         self._snapshot: Snapshot | None = None
         self._checked = float("-inf")
         self._lock = threading.Lock()
+        self._sources: tuple[float, list[dict[str, Any]] | None] = (0.0, None)
+        self._sources_lock = threading.Lock()
 
     # -- public -------------------------------------------------------------
 
@@ -75,6 +80,16 @@ class LiveIndex:
                                "`kliping import` first", headers={"Retry-After": "60"})
             self._archive = open_archive(self.config, readonly=True)
         return self._archive
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Per-source counts and last crawls (``kliping status``'s), at most ``SOURCES_MAX_AGE`` seconds old:
+        gathering them opens the index afresh, too slow for every visit to the search page."""
+        with self._sources_lock:
+            stamp, cached = self._sources
+            if cached is None or time.monotonic() - stamp >= SOURCES_MAX_AGE:
+                cached = collect_status(self.config)["sources"]
+                self._sources = (time.monotonic(), cached)
+            return cached
 
     def health(self) -> dict[str, Any]:
         """Liveness and counts, from the last refresh (cheap: no index scan)."""

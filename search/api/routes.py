@@ -15,7 +15,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
-from kliping.cli.status import collect_status
 from search.api.errors import ApiError
 from search.api.live import LiveIndex
 from search.api.models import ArticleResponse, ErrorBody, HealthResponse, SearchResponse, SourcesResponse
@@ -84,7 +83,7 @@ def data_router(services: Services, dependencies: list[Any]) -> APIRouter:
     @router.get("/sources", response_model=SourcesResponse, summary="Sources, counts and last crawls")
     def sources() -> JSONResponse:
         """Every configured source (and any other found in the archive) with counts and its last crawl."""
-        return JSONResponse({"sources": collect_status(services.live.config)["sources"]})
+        return JSONResponse({"sources": services.live.sources()})
 
     return router
 
