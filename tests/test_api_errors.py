@@ -66,11 +66,12 @@ def test_hostile_input_gets_a_200_or_a_json_400(client: httpx.Client, url: str) 
 
 
 @pytest.mark.parametrize("query", ["[a TO z]", "[2019 TO]", "banjir~2", "b~2", "b~2/5", "korup*", "ba*"])
-def test_expensive_queries_are_refused_or_answered_fast(client: httpx.Client, query: str) -> None:
-    start = time.perf_counter()
+def test_expensive_queries_are_refused_or_answered(client: httpx.Client, query: str) -> None:
+    """Bounded, not timed: an over-broad wildcard or fuzzy term is refused with the reason, the rest answered."""
     response = client.get("/search", params={"q": query})
     assert response.status_code in (200, 400)
-    assert time.perf_counter() - start < 2.0
+    if response.status_code == 400:
+        assert response.json()["error"]["code"] == "query", response.text
 
 
 def test_validation_errors_name_the_parameter(client: httpx.Client) -> None:

@@ -12,6 +12,7 @@ import pytest
 from cli_runner import kliping, kliping_json
 from newssite import NewsSite
 
+from index.archive import Archive
 from index.dates import to_wib_naive
 
 
@@ -114,7 +115,11 @@ def test_bad_pages_fail_with_reasons_and_the_cycle_goes_on(news_site: NewsSite, 
     for url in (empty, binary, missing, slow):
         assert url in result.stdout, f"{url} missing from the summary"
     hit = kliping_json(config, "search", "cabai")["hits"][0]
-    assert "Rp80.000" in hit["snippet"] or hit["title"] == "Harga cabai naik tajam"
+    assert hit["title"] == "Harga cabai naik tajam"
+    stored = kliping_json(config, "search", '"Kami terpaksa"')["hits"]  # the curly quotes and dash decoded
+    assert [h["title"] for h in stored] == ["Harga cabai naik tajam"]
+    body = Archive(Path(run["data_dir"]) / "archive.sqlite3", readonly=True).get(stored[0]["id"]).body
+    assert "JAKARTA \u2013 Harga" in body and "\u201cKami terpaksa menaikkan harga,\u201d" in body
 
 
 def test_a_dead_source_does_not_stop_the_others(news_site: NewsSite, make_config) -> None:  # type: ignore[no-untyped-def]

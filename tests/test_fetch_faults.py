@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from httpserver import LocalSite
@@ -12,7 +11,7 @@ from index.archive import Archive
 from ingest.crawl import SourceCrawler, SourceSummary
 from ingest.fetch import Fetcher, FetchSettings
 from kliping.config import Source
-from kliping.errors import FetchError, HTTPStatusError, TooLarge
+from kliping.errors import FetchAbandoned, FetchError, HTTPStatusError, TooLarge
 
 
 def settings(**overrides: object) -> FetchSettings:
@@ -36,20 +35,28 @@ def test_persistent_500_raises_after_the_last_try(site: LocalSite) -> None:
     assert site.count("/a") == 3
 
 
+def waits_of(fetcher: Fetcher) -> list[float]:
+    """The pauses the fetcher asks for (it still takes them), recorded in order."""
+    asked: list[float] = []
+    take = fetcher._pause
+    fetcher._pause = lambda seconds: (asked.append(seconds), take(seconds))[1]  # type: ignore[method-assign]
+    return asked
+
+
 def test_429_waits_for_retry_after(site: LocalSite) -> None:
     site.add_retry_after("/a", "1", body=b"ok")
     with Fetcher(settings(max_backoff=5)) as f:
-        started = time.monotonic()
+        waits = waits_of(f)
         assert f.get(site.url("/a")).content == b"ok"
-    assert time.monotonic() - started >= 0.95
+    assert 1.0 in waits
 
 
 def test_retry_after_is_capped_at_max_backoff(site: LocalSite) -> None:
     site.add_retry_after("/a", "3600", body=b"ok")
     with Fetcher(settings(max_backoff=0.1)) as f:
-        started = time.monotonic()
-        f.get(site.url("/a"))
-    assert time.monotonic() - started < 1
+        waits = waits_of(f)
+        assert f.get(site.url("/a")).content == b"ok"
+    assert waits and max(waits) == 0.1
 
 
 def test_404_is_not_retried(site: LocalSite) -> None:
@@ -61,21 +68,15 @@ def test_404_is_not_retried(site: LocalSite) -> None:
 
 def test_hanging_server_times_out(site: LocalSite) -> None:
     site.add_hang("/a", seconds=10)
-    with Fetcher(settings(retries=1, timeout=0.2)) as f:
-        started = time.monotonic()
-        with pytest.raises(FetchError, match="timed out"):
-            f.get(site.url("/a"))
-    assert time.monotonic() - started < 2
+    with Fetcher(settings(retries=1, timeout=0.2)) as f, pytest.raises(FetchError, match="timed out"):
+        f.get(site.url("/a"))
     assert site.count("/a") == 2
 
 
 def test_trickling_server_hits_the_total_deadline(site: LocalSite) -> None:
     site.add_trickle("/a", interval=0.02, total=1000)
-    with Fetcher(settings(retries=0, timeout=0.5, deadline=0.5)) as f:
-        started = time.monotonic()
-        with pytest.raises(FetchError, match="time budget"):
-            f.get(site.url("/a"))
-    assert time.monotonic() - started < 1.5
+    with Fetcher(settings(retries=0, timeout=0.5, deadline=0.5)) as f, pytest.raises(FetchError, match="time budget"):
+        f.get(site.url("/a"))
 
 
 def test_connection_reset_mid_body_is_retried_then_reported(site: LocalSite) -> None:
@@ -152,10 +153,8 @@ def test_a_stop_cuts_a_long_retry_after_short(site: LocalSite) -> None:
     site.add_retry_after("/lambat", "30", times=1)
     with Fetcher(FetchSettings(min_interval=0, retries=1, timeout=2, max_backoff=60)) as fetcher:
         threading.Timer(0.3, fetcher.stop.set).start()
-        started = time.monotonic()
-        with pytest.raises(FetchError, match="shutting down"):
+        with pytest.raises(FetchAbandoned, match="shutting down"):  # raised by the 30 s wait, cut short
             fetcher.get(site.url("/lambat"))
-        assert time.monotonic() - started < 5
 
 
 def test_a_fetch_cut_by_a_stop_leaves_the_page_untried(site: LocalSite, tmp_path) -> None:  # type: ignore[no-untyped-def]
