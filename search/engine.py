@@ -168,14 +168,17 @@ class Engine:
         if request.sort == "relevance" and not browsing:
             best = top(ids, scores, wanted, descending=True)
         else:
-            best = top(ids, arrays.published()[ids], wanted, descending=request.sort != "oldest")
+            keys = arrays.published()[ids]
+            if request.sort == "oldest":  # undated articles last either way (NO_DATE is the smallest key)
+                keys = np.where(keys == NO_DATE, np.iinfo(np.int64).max, keys)
+            best = top(ids, keys, wanted, descending=request.sort != "oldest")
         page = best[(request.page - 1) * request.limit:]
         stored = [(searcher.stored_fields(int(ids[i])), 0.0 if browsing else float(scores[i])) for i in page]
         hits = self._make_hits(stored, _highlight_terms(parsed, searcher.reader()))
         facets = _array_facets(arrays, ids) if request.facets else None
         suggestion = None
         if len(ids) < FEW_HITS and not request.like:
-            suggestion = did_you_mean(searcher, parsed, request.query)
+            suggestion = did_you_mean(searcher, request.query)
         return SearchResults(total=len(ids), hits=hits, page=request.page, size=request.limit,
                              facets=facets, suggestion=suggestion)
 
@@ -235,7 +238,7 @@ def _validate(request: SearchRequest) -> None:
 def _highlight_terms(parsed: wq.Query, reader) -> frozenset[str]:  # type: ignore[no-untyped-def]
     """The query's words and roots, wildcards and fuzzy terms expanded, that snippets mark."""
     terms: set[str] = set()
-    for leaf in parsed.leaves() if not parsed.is_leaf() else [parsed]:
+    for leaf in parsed.leaves():
         if getattr(leaf, "fieldname", None) not in ("title", "body"):
             continue
         if isinstance(leaf, wq.Prefix | wq.Wildcard | wq.FuzzyTerm):

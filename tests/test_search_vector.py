@@ -253,3 +253,15 @@ def test_a_refreshed_searcher_gets_arrays_of_its_own(engine: Engine, tmp_path: P
     engine.refresh_every = 0
     assert engine.search(SearchRequest(query="*")).total == before + 1
     assert engine._arrays is not None and engine._arrays.doc_count == engine.searcher().reader().doc_count_all()
+
+
+@pytest.mark.parametrize("sort", ["oldest", "newest"])
+def test_undated_articles_come_last_in_date_order(tmp_path: Path, sort: str) -> None:
+    archive = Archive(tmp_path / "archive.sqlite3")
+    for n, published in enumerate(["2019-09-02T08:00:00+07:00", None, "2019-09-01T08:00:00+07:00"]):
+        archive.upsert(Article(url=f"https://contoh.test/{n}", title=f"Banjir {n}", source="contoh.test",
+                               body="Banjir melanda kampung.\n\nWarga mengungsi.", published=published))
+    index = SearchIndex(tmp_path / "index")
+    index.catch_up(archive)
+    hits = Engine(index, archive).search(SearchRequest(query="banjir", sort=sort)).hits  # type: ignore[arg-type]
+    assert [h.title for h in hits][-1] == "Banjir 1" and len(hits) == 3

@@ -41,7 +41,7 @@ def _choose_encoding(content: bytes, headers: Mapping[str, str] | None) -> str:
         if content.startswith(bom):
             return name
     declared = _header_charset(headers) or _meta_charset(content)
-    if declared and _is_utf8_with_non_ascii(content) and _is_single_byte(declared):
+    if declared and _is_single_byte(declared) and _is_utf8_with_non_ascii(content):  # the cheap test first
         return "utf-8"
     if declared:
         return declared
