@@ -86,9 +86,14 @@ class WarcRecorder:
     def write(self, response: Response) -> None:
         with self._lock:
             writer = self._current()
-            writer.write_record(_record(writer, response))
-            assert self._file is not None
-            self._file.flush()
+            try:
+                writer.write_record(_record(writer, response))
+                assert self._file is not None
+                self._file.flush()
+            except BaseException:
+                # a half-written record (disk full...) would make readers stop there: start a new file
+                self._close()
+                raise
             if self._file.tell() >= self.max_bytes:
                 self._close()
 

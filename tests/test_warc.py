@@ -68,6 +68,23 @@ def test_a_torn_last_record_is_skipped_not_read_short(tmp_path: Path) -> None:
     assert [r.url for r in iter_responses(tmp_path)] == [response(0).url, response(1).url]
 
 
+def test_a_failed_write_starts_a_new_file_so_later_records_stay_readable(tmp_path: Path) -> None:
+    recorder = WarcRecorder(tmp_path)
+    recorder(response(0))
+
+    def half_then_fail(record):  # type: ignore[no-untyped-def]
+        recorder._file.write(b"WARC/1.0\r\nWARC-Type: resp")  # type: ignore[union-attr]
+        raise OSError("No space left on device")
+
+    recorder._writer.write_record = half_then_fail  # type: ignore[union-attr,method-assign]
+    with pytest.raises(OSError):
+        recorder(response(1))
+    assert recorder._writer is None, "the damaged file is closed"
+    recorder(response(2))
+    recorder.close()
+    assert len(warc_files(tmp_path)) == 2
+    assert [r.url for r in iter_responses(tmp_path)] == [response(0).url, response(2).url]
+
 @pytest.fixture
 def crawled(news_site: NewsSite, make_config):  # type: ignore[no-untyped-def]
     pages = news_site.gold_pages()[:6]

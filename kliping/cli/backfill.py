@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+from collections.abc import Callable
 from datetime import datetime
 from types import FrameType
 
@@ -45,13 +46,16 @@ def command(app, source_name: str, start: datetime, end: datetime, max_pages: in
     recorder = make_warc_recorder(config)
     with make_fetcher(config, archive, on_response=recorder) as fetcher:
         crawler = SourceCrawler(fetcher, archive, None)
-        _stop_on_signals(crawler)
+        restore = _stop_on_signals(crawler)
         total = (end - start).days + 1
         from tqdm import tqdm
 
-        with tqdm(total=total, desc=f"backfill {source.name}", unit="day", leave=False) as bar:
-            summary = Backfill(crawler, archive, max_pages=max_pages).run(
-                source, start.date(), end.date(), on_day=lambda _: bar.update(1))
+        try:
+            with tqdm(total=total, desc=f"backfill {source.name}", unit="day", leave=False) as bar:
+                summary = Backfill(crawler, archive, max_pages=max_pages).run(
+                    source, start.date(), end.date(), on_day=lambda _: bar.update(1))
+        finally:
+            restore()  # Ctrl-C during the indexing below interrupts it as usual
     if recorder is not None:
         recorder.close()
     indexed = open_index(config).catch_up(archive)
@@ -60,12 +64,18 @@ def command(app, source_name: str, start: datetime, end: datetime, max_pages: in
         raise SystemExit(EXIT_FAILED)
 
 
-def _stop_on_signals(crawler: SourceCrawler) -> None:
+def _stop_on_signals(crawler: SourceCrawler) -> Callable[[], None]:
+    """SIGINT/SIGTERM end the backfill after the page in hand; returns what puts the old handlers back."""
     def stop(signum: int, frame: FrameType | None) -> None:
         crawler.stop.set()
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    before = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def restore() -> None:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+    return restore
 
 
 def _report(summary: BackfillSummary, indexed: int, as_json: bool, *, interrupted: bool) -> None:
