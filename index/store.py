@@ -160,12 +160,19 @@ class SearchIndex:
         writer = ix.writer(**options)
         top = archive.max_seq()
         count = 0
-        for _, article in archive.changed_since(0):
-            writer.add_document(**article_fields(article))
-            count += 1
-            if progress and count % 500 == 0:
-                progress(500)
-        writer.commit()
+        try:
+            for seq, article in archive.changed_since(0):
+                if seq > top:  # changed while rebuilding: the next catch-up (from ``top``) takes it
+                    break
+                writer.add_document(**article_fields(article))
+                count += 1
+                if progress and count % 500 == 0:
+                    progress(500)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
         if progress:
             progress(count % 500)
         self._set_watermark(top, fresh)
