@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from httpserver import LocalSite
 
 from kliping.cli import main
 
@@ -45,3 +46,16 @@ def test_gallery_page_exits_3_with_a_reason():
 def test_missing_file_is_a_usage_error():
     result = run("tidak-ada.html")
     assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_extract_fetches_a_url_as_the_crawler_does(site: LocalSite) -> None:  # noqa: F811
+    site.add_file("/berita/1", PAGES / "kompas" / "anpandu-singlepage1.html", content_type="text/html")
+    site.add("/robots.txt", "User-agent: *\nDisallow: /rahasia/\n", headers={"Content-Type": "text/plain"})
+    fetched = run(site.url("/berita/1"), "--json")
+    assert fetched.exit_code == 0, fetched.output
+    assert json.loads(fetched.output)["author"] == "Masriadi"
+    refused = run(site.url("/rahasia/1"))
+    assert refused.exit_code == 1 and "robots.txt" in refused.output
+    assert not site.was_requested("/rahasia/1")
+    missing = run(site.url("/tidak-ada"))
+    assert missing.exit_code == 1 and "404" in missing.output

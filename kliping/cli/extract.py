@@ -8,10 +8,6 @@ from pathlib import Path
 
 import click
 
-from kliping.errors import FetchError, HTTPStatusError
-
-FETCH_TIMEOUT_SECONDS = 20.0
-
 
 @click.command("extract")
 @click.argument("path_or_url")
@@ -62,17 +58,9 @@ def _load(path_or_url: str) -> tuple[bytes, dict[str, str] | None, str | None]:
 
 
 def _fetch(url: str) -> tuple[bytes, dict[str, str], str]:
-    import httpx
+    """The page as the crawler would get it: robots.txt, size and time limits, decompression."""
+    from ingest.fetch import Fetcher, FetchSettings
 
-    try:
-        response = httpx.get(
-            url,
-            timeout=FETCH_TIMEOUT_SECONDS,
-            follow_redirects=True,
-            headers={"User-Agent": "kliping (+https://github.com/kliping)"},
-        )
-    except httpx.HTTPError as exc:
-        raise FetchError(f"could not fetch {url}: {exc}", url=url) from exc
-    if response.status_code >= 400:
-        raise HTTPStatusError(f"{url} answered HTTP {response.status_code}", url=url, status=response.status_code)
-    return response.content, dict(response.headers), str(response.url)
+    with Fetcher(FetchSettings(retries=1)) as fetcher:
+        response = fetcher.get(url)
+    return response.content, response.headers, response.url
