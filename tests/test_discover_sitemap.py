@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from cli_runner import kliping_json
 from httpserver import LocalSite
 
 from ingest.discover import DiscoveryError, discover_sitemap
@@ -118,3 +119,15 @@ def test_external_entities_are_not_resolved(site: LocalSite, fetcher: Fetcher, t
     xml(site, "/sitemap.xml", body)
     found = discover_sitemap(fetcher, site.url("/sitemap.xml"))
     assert all("RAHASIA" not in f.url for f in found)
+
+
+def test_a_long_unchanged_sitemap_is_crawled_to_its_end_over_several_runs(news_site, make_config) -> None:  # type: ignore[no-untyped-def]
+    """More URLs than max_articles: each run takes the next ones, though the sitemap answers 304 when asked."""
+    pages = news_site.gold_pages()[:5]
+    for page in pages:
+        news_site.publish(page)
+    sitemap = news_site.site.url("/sitemap.xml")
+    news_site.site.add("/sitemap.xml", news_site._sitemap(), content_type="application/xml", etag='"tetap"')
+    config = make_config([{"name": "lokal", "sitemaps": [sitemap], "max_articles": 2}])
+    stored = [kliping_json(config, "crawl", ok_codes=(0, 1))["sources"][0]["new"] for _ in range(3)]
+    assert stored == [2, 2, 1]

@@ -79,10 +79,9 @@ def discover_sitemap(
 
 def _read(fetcher: Fetcher, url: str, *, is_root: bool, skipped: list[str]) -> Sitemap:
     try:
-        response = fetcher.get(url, conditional=True)
-        if response.not_modified:
-            log.info("sitemap %s unchanged since last run", url)
-            return Sitemap()
+        # Not conditional: an unchanged index can list changed sitemaps, and an unchanged sitemap can still
+        # hold URLs a run left for later (max_articles); the archive makes the known ones cheap.
+        response = fetcher.get(url)
         return parse_sitemap(response.content, url=url, max_bytes=fetcher.settings.max_bytes)
     except FetchError as exc:
         if is_root:
