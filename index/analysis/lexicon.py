@@ -43,7 +43,8 @@ def _read_lines(text: str) -> set[str]:
     return words
 
 
-def _package_words(name: str) -> set[str]:
+def package_words(name: str) -> set[str]:
+    """A word list shipped in this package (one word a line, ``#`` comments), lower-cased."""
     return _read_lines(resources.files(__package__).joinpath(name).read_text(encoding="utf-8"))
 
 
@@ -60,7 +61,7 @@ def _sastrawi_words() -> set[str]:
 @cache
 def roots() -> frozenset[str]:
     """The root dictionary: Sastrawi's list plus kliping's extras, minus its removals."""
-    words = (_sastrawi_words() | _package_words("roots_extra.txt")) - _package_words("roots_removed.txt")
+    words = (_sastrawi_words() | package_words("roots_extra.txt")) - package_words("roots_removed.txt")
     logger.debug("root dictionary: %d words", len(words))
     return frozenset(words)
 

@@ -18,14 +18,14 @@ the institution.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
+
+from index.analysis.lexicon import package_words
 
 
 @cache
 def names() -> frozenset[str]:
     """The protected names (package data ``names.txt``)."""
-    text = resources.files(__package__).joinpath("names.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return frozenset(package_words("names.txt"))
 
 
 def is_protected_name(word: str) -> bool:

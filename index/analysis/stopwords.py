@@ -18,11 +18,11 @@ word, so a quoted phrase still matches "di antara" or "yang ini".
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
+
+from index.analysis.lexicon import package_words
 
 
 @cache
 def stopwords() -> frozenset[str]:
     """The stemmed view's stopwords (package data ``stopwords.txt``)."""
-    text = resources.files(__package__).joinpath("stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip())
+    return frozenset(package_words("stopwords.txt"))
