@@ -7,7 +7,6 @@ It is built once per test session, into a session temp directory.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import socket
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from corpus import corpus_records
 from fastapi.testclient import TestClient
 
 from index.archive import Archive
@@ -31,7 +31,6 @@ from kliping.config import Config, load_config
 from search.api import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus" / "clickid_news_2019.jsonl.gz"
 CORPUS_ARTICLES = 300
 CORPUS_STRIDE = 70  # 300 * 70 < 21,940: a spread over every source
 #: The CLI, run by this interpreter from this checkout (cwd=ROOT comes first on sys.path).
@@ -59,17 +58,6 @@ class Dataset:
     config_path: Path
     config: Config
     ids: list[str]
-
-
-def corpus_records(limit: int, *, every: int = 1) -> Iterator[dict]:  # type: ignore[type-arg]
-    """``limit`` records, taking every ``every``-th line (the file is grouped by source)."""
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as lines:
-        for number, line in enumerate(lines):
-            if number % every:
-                continue
-            if number // every >= limit:
-                return
-            yield json.loads(line)
 
 
 def write_config(root: Path, *, token: str | None = None, rate_limit: int = 100_000,
