@@ -3,7 +3,7 @@
 Public surface::
 
     extract_article(content, url=None, *, headers=None, fetched_at=None, source=None, profile=None)
-    extract_page(...same..., continuation=False) -> Page(article, continuations)
+    extract_page(...same..., continuation=False) -> Page (.article, .continuations)
     continuation_urls(content, url, *, headers=None) -> list[str]
     merge_pages(pages) -> Article
     decode_html(content, headers=None) -> str

@@ -10,6 +10,9 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
+
+import lxml.html
 
 from ingest.article import PARAGRAPH_SEPARATOR, Article
 from ingest.extract.authors import find_authors
@@ -39,10 +42,16 @@ LONG_PARAGRAPH_CHARS = 80
 
 @dataclass
 class Page:
-    """One page's article, and the URLs of the pages that continue it (``[]`` for most)."""
+    """One page's article, and (read from the same parse, when asked) the pages that continue it."""
 
     article: Article
-    continuations: list[str]
+    root: lxml.html.HtmlElement
+    url: str | None
+
+    @cached_property
+    def continuations(self) -> list[str]:
+        """URLs of pages 2..n, or of the single-page view; ``[]`` for most articles."""
+        return continuation_links(self.root, self.url) if self.url else []
 
 
 def extract_article(
@@ -68,13 +77,12 @@ def extract_page(
     profile: ExtractProfile | None = None,
     continuation: bool = False,
 ) -> Page:
-    """:func:`extract_article` and the page's continuation links, from one decode and parse.
+    """:func:`extract_article`, with the parsed page kept for its continuation links (one decode and parse).
 
     A ``continuation`` page (page 2..n of an article) is not held to the
     not-an-article checks: a short last page is still part of the article.
     """
-    root = parse_html(decode_html(content, headers), url)
-    continuations = continuation_links(root, url) if url and not continuation else []
+    root = parse_html(decode_html(content, headers), url)  # extraction reads the tree, never changes it
     elements = list(root.iter())  # keeps lxml proxies (and so their ids) alive for every stage
     blocks = list(iter_blocks(root))
     meta = read_meta(root)
@@ -95,7 +103,7 @@ def extract_page(
         language=find_language(meta, body.paragraphs),
         fetched_at=fetched_at.isoformat(timespec="seconds") if fetched_at else None,
     )
-    return Page(article, continuations)
+    return Page(article, root, url)
 
 
 def _canonical_url(url: str | None) -> str:
