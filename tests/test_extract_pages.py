@@ -52,3 +52,9 @@ def test_merge_pages_keeps_order_and_first_page_metadata():
 def test_merge_pages_needs_a_page():
     with pytest.raises(ExtractError):
         merge_pages([])
+
+
+def test_continuation_links_resolve_against_the_pages_base_href():
+    page = ('<html><head><base href="https://m.news.id/amp/"></head><body>'
+            '<a href="read/1?page=2">2</a><a href="javascript:void(0)">x</a><a href="#top">top</a></body></html>')
+    assert continuation_urls(page.encode(), "https://m.news.id/amp/read/1") == ["https://m.news.id/amp/read/1?page=2"]

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import urldefrag, urljoin, urlsplit
-
-import lxml.html
+from urllib.parse import urlsplit
 
 from ingest.discover.base import DiscoveredURL, DiscoveryError
 from ingest.extract.decode import decode_html
-from ingest.extract.tree import parse_html
+from ingest.extract.tree import page_links, parse_html
 from ingest.fetch import Fetcher
 from kliping.errors import ExtractError
 
@@ -19,7 +17,6 @@ __all__ = ["discover_start_page"]
 log = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "whatsapp:")
 
 
 def discover_start_page(fetcher: Fetcher, page_url: str, pattern: re.Pattern[str] | None) -> list[DiscoveredURL]:
@@ -36,28 +33,13 @@ def discover_start_page(fetcher: Fetcher, page_url: str, pattern: re.Pattern[str
         doc = parse_html(decode_html(response.content, response.headers), page_url)
     except ExtractError as exc:
         raise DiscoveryError(f"start page is not parseable HTML: {exc}", url=page_url) from exc
-    base = _base_url(doc, response.url)
     own_host = urlsplit(response.url).netloc.lower()
     found: dict[str, DiscoveredURL] = {}
-    for anchor in doc.iter("a"):
-        url = _absolute(anchor.get("href"), base)
-        if url is None or url in found:
+    for anchor, url in page_links(doc, response.url):
+        if url in found:
             continue
         if pattern.search(url) if pattern is not None else urlsplit(url).netloc.lower() == own_host:
             title = " ".join(anchor.text_content().split()) or None
             found[url] = DiscoveredURL(url, None, title)
     log.info("start page %s: %d matching links", page_url, len(found))
     return list(found.values())
-
-
-def _base_url(doc: lxml.html.HtmlElement, page_url: str) -> str:
-    """Where relative links resolve from: a ``<base href>`` if the page sets one."""
-    base = doc.find(".//base[@href]")
-    return urljoin(page_url, base.get("href").strip()) if base is not None else page_url
-
-
-def _absolute(href: str | None, base: str) -> str | None:
-    if not href or not href.strip() or href.strip().lower().startswith(SKIP_SCHEMES):
-        return None
-    url = urldefrag(urljoin(base, href.strip()))[0]
-    return url if url.startswith(("http://", "https://")) else None

@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import replace
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import lxml.html
 
 from ingest.article import PARAGRAPH_SEPARATOR, Article
 from ingest.extract.decode import decode_html
-from ingest.extract.tree import parse_html
+from ingest.extract.tree import page_links, parse_html
 from kliping.errors import ExtractError
 
 PAGE_PARAMS = frozenset({"page", "p", "hal", "halaman", "pg", "paging", "pagenum"})
@@ -40,11 +40,7 @@ def continuation_links(root: lxml.html.HtmlElement, url: str) -> list[str]:
     """:func:`continuation_urls` of a page already parsed."""
     base = _strip_page(url)
     numbered: dict[int, str] = {}
-    for a in root.iter("a", "link"):
-        href = a.get("href")
-        if not href or href.startswith(("#", "javascript:", "mailto:")):
-            continue
-        target = urljoin(url, href.strip()).split("#")[0]
+    for _, target in page_links(root, url, ("a", "link")):
         kind = _page_of(target, base)
         if kind == "all":
             return [target]

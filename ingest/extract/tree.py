@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from urllib.parse import urldefrag, urljoin
 
 import lxml.etree as etree
 import lxml.html
@@ -117,3 +119,22 @@ def element_text(el: lxml.html.HtmlElement) -> str:
 def class_id(el: lxml.html.HtmlElement) -> str:
     """The element's class and id, lower-cased, for generic name heuristics."""
     return f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+
+
+#: Link targets that are no page to fetch.
+SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "whatsapp:")
+
+
+def page_links(root: lxml.html.HtmlElement, page_url: str | None,
+               tags: tuple[str, ...] = ("a",)) -> Iterator[tuple[lxml.html.HtmlElement, str]]:
+    """Each link's element and absolute http(s) URL, fragment dropped, resolved against the page's
+    ``<base href>`` when it sets one (as a browser resolves them)."""
+    base = root.find(".//base[@href]")
+    base_url = urljoin(page_url or "", base.get("href").strip()) if base is not None else page_url or ""
+    for el in root.iter(*tags):
+        href = (el.get("href") or "").strip()
+        if not href or href.startswith("#") or href.lower().startswith(SKIP_SCHEMES):
+            continue
+        url = urldefrag(urljoin(base_url, href))[0]
+        if url.startswith(("http://", "https://")):
+            yield el, url

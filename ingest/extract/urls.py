@@ -17,6 +17,7 @@ import lxml.html
 
 from ingest.extract.jsonld import text_of
 from ingest.extract.meta import PageMeta
+from ingest.extract.tree import page_links
 
 _MANGLED = re.compile(r"utm[._]?(source|medium|campaign)", re.I)
 _SHARE_PARAMS = ("u", "url", "href", "link")
@@ -61,9 +62,7 @@ def _plausible(url: str) -> bool:
 
 
 def _page_links(root: lxml.html.HtmlElement, url: str | None) -> list[str]:
-    links = [urljoin(url or "", a.get("href", "")) for a in root.iter("a") if a.get("href")]
-    links += [t for t in _share_urls(root)]
-    return links
+    return [link for _, link in page_links(root, url)] + _share_urls(root)
 
 
 def _share_urls(root: lxml.html.HtmlElement) -> list[str]:
