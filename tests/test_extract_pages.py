@@ -55,6 +55,7 @@ def test_merge_pages_needs_a_page():
 
 
 def test_continuation_links_resolve_against_the_pages_base_href():
-    page = ('<html><head><base href="https://m.news.id/amp/"></head><body>'
-            '<a href="read/1?page=2">2</a><a href="javascript:void(0)">x</a><a href="#top">top</a></body></html>')
-    assert continuation_urls(page.encode(), "https://m.news.id/amp/read/1") == ["https://m.news.id/amp/read/1?page=2"]
+    page = ('<html><head><base href="https://m.news.id/amp/"></head><body><a href="read/banjir-rob?page=2">2</a>'
+            '<a href="javascript:void(0)">x</a><a href="#top">top</a></body></html>')
+    assert continuation_urls(page.encode(), "https://m.news.id/amp/read/banjir-rob") == [
+        "https://m.news.id/amp/read/banjir-rob?page=2"]
