@@ -71,6 +71,24 @@ def best_windows(spans: list[Span], count: int = FRAGMENTS, width: int = FRAGMEN
     return sorted(chosen, key=lambda g: g[0][0])
 
 
+def fragment_ranges(text: str, windows: list[list[Span]]) -> list[Span]:
+    """The character ranges of ``text`` shown for ``windows``, in order and never overlapping.
+
+    Each window's range (from ``LEAD_CHARS`` before its first match, ``FRAGMENT_CHARS`` long, at word
+    edges) can reach into the next one's even when their matches do not overlap; such ranges, and
+    ranges with only whitespace between them, are merged, so no text is shown twice and no "…"
+    stands between words that are contiguous in the text.
+    """
+    ranges: list[Span] = []
+    for start, end in sorted((_word_start(text, max(0, g[0][0] - LEAD_CHARS)),
+                              _word_end(text, min(len(text), g[0][0] + FRAGMENT_CHARS))) for g in windows):
+        if ranges and not text[ranges[-1][1]:start].strip():  # empty slice when they overlap
+            ranges[-1] = (ranges[-1][0], max(ranges[-1][1], end))
+        else:
+            ranges.append((start, end))
+    return ranges
+
+
 @dataclass
 class Snippet:
     segments: list[tuple[str, bool]] = field(default_factory=list)
@@ -82,18 +100,17 @@ class Snippet:
         spans = matched_spans(text, terms, seen)
         if not spans:
             return cls.lead(body)
-        segments: list[tuple[str, bool]] = []
-        start = end = 0
-        for group in best_windows(spans):
-            start = _word_start(text, max(0, group[0][0] - LEAD_CHARS))
-            segments.append((ELLIPSIS if segments else ("… " if start > 0 else ""), False))
-            end = _word_end(text, min(len(text), group[0][0] + FRAGMENT_CHARS))
+        ranges = fragment_ranges(text, best_windows(spans))
+        segments: list[tuple[str, bool]] = [("… " if text[:ranges[0][0]].strip() else "", False)]
+        for i, (start, end) in enumerate(ranges):
+            if i:
+                segments.append((ELLIPSIS, False))
             at = start
             for s, e in (s for s in spans if start <= s[0] and s[1] <= end):
                 segments += [(text[at:s], False), (text[s:e], True)]
                 at = e
             segments.append((text[at:end], False))
-        if end < len(text):
+        if text[ranges[-1][1]:].strip():
             segments.append((" …", False))
         return cls([(t, hit) for t, hit in segments if t])
 
