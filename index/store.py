@@ -35,7 +35,7 @@ WATERMARK_FILE = "kliping-watermark"
 #: Bumped whenever the schema or the analysis changes what is indexed; an index
 #: of another format is refused with the fix (``kliping reindex``), never misread.
 FORMAT_FILE = "kliping-format"
-FORMAT = 3
+FORMAT = 4
 BATCH = 2000
 #: From this many documents on, a rebuild uses Whoosh's multiprocess writer.
 MULTIPROCESS_FROM = 5000

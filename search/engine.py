@@ -26,6 +26,8 @@ from kliping.errors import QueryError
 from search.docarrays import DocArrays
 from search.postings import PostingCache
 from search.query import check_expansion, did_you_mean, parse_query
+from search.ranking import DEFAULT as DEFAULT_RANKING
+from search.ranking import Ranking
 from search.snippets import Snippet
 from search.vector import Evaluator, compile_query, top
 
@@ -48,6 +50,8 @@ class SearchRequest:
     page: int = 1
     facets: bool = False
     like: str | None = None
+    #: Cut highlighted snippets from the archive (an export or a benchmark of ids may skip them).
+    snippets: bool = True
 
 
 @dataclass
@@ -98,9 +102,11 @@ class Engine:
     pass gives the page, the exact total and the facets.
     """
 
-    def __init__(self, index: SearchIndex, archive: Archive, *, refresh_every: float = 1.0) -> None:
+    def __init__(self, index: SearchIndex, archive: Archive, *, refresh_every: float = 1.0,
+                 ranking: Ranking = DEFAULT_RANKING) -> None:
         self.index = index
         self.archive = archive
+        self.ranking = ranking
         self.refresh_every = refresh_every
         self._searcher = None
         self._opened_directory: int | None = None
@@ -157,7 +163,7 @@ class Engine:
         if self._arrays is None:
             self._arrays = DocArrays(searcher.reader())
         arrays = self._arrays
-        evaluator = Evaluator(searcher, arrays, self._postings)
+        evaluator = Evaluator(searcher, arrays, self._postings, self.ranking)
         ids, scores = evaluator.matches(compile_query(parsed, searcher.reader()))
         allowed = self._filter(searcher, request, arrays, evaluator)
         if allowed is not None:
@@ -174,7 +180,8 @@ class Engine:
             best = top(ids, keys, wanted, descending=request.sort != "oldest")
         page = best[(request.page - 1) * request.limit:]
         stored = [(searcher.stored_fields(int(ids[i])), 0.0 if browsing else float(scores[i])) for i in page]
-        hits = self._make_hits(stored, _highlight_terms(parsed, searcher.reader()))
+        terms = _highlight_terms(parsed, searcher.reader()) if request.snippets else None
+        hits = self._make_hits(stored, terms)
         facets = _array_facets(arrays, ids) if request.facets else None
         suggestion = None
         if len(ids) < FEW_HITS and not request.like:
@@ -203,8 +210,10 @@ class Engine:
             allowed &= matching
         return allowed
 
-    def _make_hits(self, stored: list[tuple[dict[str, Any], float | None]], terms: frozenset[str]) -> list[Hit]:
-        bodies = self.archive.bodies([fields["id"] for fields, _ in stored])
+    def _make_hits(self, stored: list[tuple[dict[str, Any], float | None]],
+                   terms: frozenset[str] | None) -> list[Hit]:
+        """Hits from stored fields; with ``terms`` None, no snippets (no archive read)."""
+        bodies = self.archive.bodies([fields["id"] for fields, _ in stored]) if terms is not None else {}
         seen: dict[tuple[str | None, str], bool] = {}  # one verdict per surface form, for all snippets
         hits = []
         for fields, score in stored:
@@ -212,7 +221,8 @@ class Engine:
                 id=fields["id"], url=fields["url"], title=fields.get("title", ""),
                 source=fields.get("source", ""), published=fields.get("published_text"),
                 author=fields.get("author") or None, score=float(score or 0.0),
-                snippet=Snippet.highlight(bodies.get(fields["id"], ""), terms, seen),
+                snippet=Snippet.highlight(bodies.get(fields["id"], ""), terms, seen) if terms is not None
+                else Snippet(),
             ))
         return hits
 

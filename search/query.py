@@ -10,6 +10,8 @@ expand to too many terms is refused with a message instead of stalling.
 
 from __future__ import annotations
 
+import re
+
 from whoosh import query as wq
 from whoosh.qparser import (
     FieldAliasPlugin,
@@ -24,7 +26,8 @@ from whoosh.qparser import (
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from index.analysis import ROOT_MARK
+from index.analysis import ROOT_MARK, root_term
+from index.analysis.stopwords import is_question_word
 from index.analysis.tokenizer import scan
 from index.fields import MergedText
 from index.schema import DEFAULT_FIELDS, FIELD_ALIASES
@@ -37,6 +40,93 @@ MAX_EXPANSION = 1024
 MIN_FUZZY_PREFIX = 2
 MAX_QUERY_CHARS = 1000
 
+#: A ``?`` ending a word or standing alone is a question mark, not a wildcard;
+#: inside a word (``te?t``) it stays Whoosh's one-letter wildcard.
+_QUESTION_MARK = re.compile(r"\?+(?=[\s)\"]|$)")
+#: Operators that make every part of a query required, as typed (the parsed tree
+#: of ``a AND b`` is that of ``a b``, so the text tells them apart).
+_EXPLICIT_AND = re.compile(r"(?<!\S)(?:AND|DAN)(?!\S)")
+
+
+class RootWord(wq.Term):
+    """A free query word: every form of its root, scored as one word.
+
+    ``text`` is the root; ``forms`` are the index terms holding it (the root
+    written as is, and ``~root`` marking derived forms), and ``exact`` is the form
+    as typed, which earns a bounded bonus (:mod:`search.vector` scores it). A
+    protected word (an acronym, a number) has one form, itself.
+    """
+
+    def __init__(self, fieldname: str, root: str, *, typed: str | None = None, protected: bool = False,
+                 boost: float = 1.0) -> None:
+        super().__init__(fieldname, root, boost=boost)
+        self.forms = (root,) if protected else (root, ROOT_MARK + root)
+        self.exact = typed if typed is not None else root
+
+    def __eq__(self, other: object) -> bool:
+        return (type(other) is type(self) and super().__eq__(other)
+                and (self.forms, self.exact) == (other.forms, other.exact))  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.fieldname, self.forms, self.exact, self.boost))
+
+    def __repr__(self) -> str:
+        return f"RootWord({self.fieldname!r}, {self.text!r}, typed={self.exact!r}, boost={self.boost})"
+
+    def terms(self, phrases: bool = False):  # type: ignore[no-untyped-def]
+        for form in dict.fromkeys((*self.forms, self.exact)):
+            yield self.fieldname, form
+
+    def estimate_size(self, ixreader) -> int:  # type: ignore[no-untyped-def]
+        return sum(ixreader.doc_frequency(self.fieldname, form) for form in self.forms)
+
+    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+        """Whoosh's matcher for a part of a query left to it (see :mod:`search.vector`)."""
+        terms = [wq.Term(self.fieldname, form, boost=self.boost) for form in self.forms]
+        return (terms[0] if len(terms) == 1 else wq.Or(terms)).matcher(searcher, context)
+
+
+class AnyWords(wq.Or):
+    """Free words typed without operators: an article with every word ranks first, one
+    lacking some still comes after (:meth:`search.vector.Evaluator._any`).
+
+    ``required`` holds the parts typed with syntax beside them (a quoted phrase,
+    a field, a wildcard, a NOT): those stay strict, and the free words rank
+    what they match.
+    """
+
+    def __init__(self, subqueries: list[wq.Query], boost: float = 1.0, required: tuple[wq.Query, ...] = ()) -> None:
+        super().__init__(subqueries, boost=boost)
+        self.required = tuple(required)
+
+    def children(self):  # type: ignore[no-untyped-def]
+        return iter((*self.subqueries, *self.required))
+
+    def normalize(self) -> wq.Query:
+        return self
+
+    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+        """Whoosh's matcher, for a query part left to it: the required parts, the words maybe."""
+        words = wq.Or(list(self.subqueries), boost=self.boost)
+        if not self.required:
+            return words.matcher(searcher, context)
+        return wq.AndMaybe(wq.And(list(self.required)), words).matcher(searcher, context)
+
+    def __eq__(self, other: object) -> bool:
+        return super().__eq__(other) and self.required == getattr(other, "required", None)
+
+    def __hash__(self) -> int:
+        return hash((tuple(self.subqueries), self.required, self.boost))
+
+    def __repr__(self) -> str:
+        return f"AnyWords({self.subqueries!r}, required={self.required!r})"
+
+    def __unicode__(self) -> str:
+        words = super().__unicode__()
+        return " AND ".join([*(str(q) for q in self.required), words]) if self.required else words
+
+    __str__ = __unicode__
+
 
 class KlipingParser(QueryParser):
     """Whoosh's parser, with free words on merged fields turned into root lookups."""
@@ -46,9 +136,34 @@ class KlipingParser(QueryParser):
         if not isinstance(field, MergedText):
             return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
         if termclass is wq.Term:
-            return field.word_query(fieldname, text, boost)
+            return word_query(fieldname, text, boost)
         # wildcards and fuzzy terms work on the exact words
         return termclass(fieldname, text.lower(), boost=boost)
+
+
+def word_query(fieldname: str, text: str, boost: float = 1.0) -> wq.Query | None:
+    """A free query word (one or more tokens: ``anak-anak``, ``PDI-P``): every form of its
+    root; None for a function word or a question word (``apa``, ``siapakah``).
+
+    A hyphenated compound that is no reduplication (``Goguryeo-Sui``) is looked up
+    by its parts, as the index also holds them: the articles that write it
+    apart or with a dash are found, and the proximity bonus favours the compound.
+    """
+    parts: list[wq.Query] = []
+    for token in scan(text):
+        if token.protected:
+            parts.append(RootWord(fieldname, token.text, protected=True, boost=boost))
+            continue
+        words = [token.text]
+        if "-" in token.text and root_term(token.text, False) == token.text:
+            words = [w for w in token.text.split("-") if w]
+        for word in words:
+            root = None if is_question_word(word) else root_term(word, False)
+            if root is not None:
+                parts.append(RootWord(fieldname, root, typed=word, boost=boost))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
 class GapPhrase(PhrasePlugin.PhraseNode):
@@ -124,13 +239,33 @@ def parse_query(text: str, schema) -> wq.Query:  # type: ignore[no-untyped-def]
         raise QueryError('the query has an unclosed double quote; close the phrase: "..."', query=text)
     if text.count("(") != text.count(")"):
         raise QueryError("the query's parentheses do not balance; close each ( with )", query=text)
+    text = _QUESTION_MARK.sub(" ", text)
     try:
         parsed = make_parser(schema).parse(text)
     except Exception as exc:  # whoosh raises assorted errors on odd input
         raise QueryError(f"cannot read the query: {exc}", query=text) from None
     if parsed is wq.NullQuery or isinstance(parsed, wq.NullQuery.__class__):
-        raise QueryError("the query has no searchable words (only stopwords or punctuation?)", query=text)
-    return parsed
+        raise QueryError("the query has no searchable words (only question words, stopwords or punctuation?)",
+                         query=text)
+    return relaxed(parsed, text)
+
+
+def relaxed(parsed: wq.Query, text: str) -> wq.Query:
+    """Free words side by side become :class:`AnyWords`; explicit syntax stays strict.
+
+    ``banjir bandang Jakarta`` ranks articles with all three first, then those
+    with two; ``"Joko Widodo" banjir`` needs the phrase and ranks by ``banjir``;
+    ``banjir DAN Jakarta`` (or ``AND``) keeps every word required, as do the
+    words inside an ``ATAU`` group or a field.
+    """
+    if _EXPLICIT_AND.search(text):
+        return parsed
+    parts = list(parsed.subqueries) if type(parsed) is wq.And else [parsed]
+    words = [p for p in parts if type(p) is RootWord and p.fieldname in DEFAULT_FIELDS]
+    required = tuple(p for p in parts if not (type(p) is RootWord and p.fieldname in DEFAULT_FIELDS))
+    if not words or len(words) + len(required) < 2:
+        return parsed
+    return AnyWords(words, required=required)
 
 
 def check_expansion(parsed: wq.Query, reader: IndexReader, *, query_text: str = "") -> None:

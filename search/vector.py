@@ -24,8 +24,10 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from search.docarrays import DocArrays
-from search.phrase import FastPhrase, phrase_docs
+from search.phrase import FastPhrase, phrase_docs, positions_at
 from search.postings import PostingCache
+from search.query import AnyWords, RootWord
+from search.ranking import DEFAULT, Ranking
 
 Matches = tuple[np.ndarray, np.ndarray]  # (sorted unique int64 document numbers, float64 scores)
 
@@ -83,13 +85,32 @@ class PhraseNode:
 
 
 @dataclass(frozen=True)
+class WordNode:
+    """A free word: the union of its root's forms, scored as one word (:meth:`Evaluator._word`)."""
+
+    fieldname: str
+    forms: tuple[bytes, ...]
+    exact: bytes
+    boost: float
+
+
+@dataclass(frozen=True)
+class AnyNode:
+    """Free words without operators: any may match; more matched words rank higher."""
+
+    words: tuple[Node, ...]
+    required: tuple[Node, ...]
+    boost: float
+
+
+@dataclass(frozen=True)
 class MatcherNode:
     """A query part with no array form (a range, an OR with a NOT in it): Whoosh's matcher finds it."""
 
     query: wq.Query
 
 
-Node = TermNode | AndNode | OrNode | NotNode | NoneNode | AllNode | PhraseNode | MatcherNode
+Node = TermNode | AndNode | OrNode | NotNode | NoneNode | AllNode | PhraseNode | WordNode | AnyNode | MatcherNode
 
 _EXPANDING = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)
 
@@ -111,6 +132,13 @@ def compile_query(q: wq.Query, reader: IndexReader) -> Node:
             if any((q.fieldname, word) not in reader for word in words):
                 return NoneNode()
             return PhraseNode(q.fieldname, words, int(q.slop), float(q.boost))
+    if kind is RootWord and q.fieldname in schema:
+        field = schema[q.fieldname]
+        return WordNode(q.fieldname, tuple(field.to_bytes(f) for f in q.forms), field.to_bytes(q.exact),
+                        float(q.boost))
+    if kind is AnyWords and q.subqueries:
+        return AnyNode(tuple(compile_query(sub, reader) for sub in q.subqueries),
+                       tuple(compile_query(sub, reader) for sub in q.required), float(q.boost))
     if kind is wq.Term:
         if q.fieldname not in schema:
             return NoneNode()
@@ -162,10 +190,13 @@ def _as_bytes(word: bytes | str) -> bytes:
 class Evaluator:
     """Evaluates compiled queries against one searcher, with Whoosh's BM25F."""
 
-    def __init__(self, searcher: Searcher, arrays: DocArrays, cache: PostingCache) -> None:
+    def __init__(self, searcher: Searcher, arrays: DocArrays, cache: PostingCache,
+                 ranking: Ranking = DEFAULT) -> None:
         self.searcher = searcher
         self.arrays = arrays
         self.cache = cache
+        self.ranking = ranking
+        self._idf: dict[WordNode, float] = {}
         weighting = searcher.weighting
         self.B = getattr(weighting, "B", 0.75)
         self.K1 = getattr(weighting, "K1", 1.2)
@@ -195,6 +226,10 @@ class Evaluator:
             return np.arange(self.arrays.doc_count, dtype=np.int64), np.ones(self.arrays.doc_count)
         if isinstance(node, PhraseNode):
             return self._phrase(node)
+        if isinstance(node, WordNode):
+            return self._word(node)
+        if isinstance(node, AnyNode):
+            return _scaled(self._any(node), node.boost)
         if isinstance(node, MatcherNode):
             return self._walk(node.query)
         return _NONE
@@ -253,17 +288,103 @@ class Evaluator:
             ids, scores = ids[keep], scores[keep]
         return ids, (scores + node.not_score) if node.not_score else scores
 
-    def _term(self, node: TermNode) -> Matches:
+    def _postings(self, fieldname: str, text: bytes) -> Matches:
+        """One term's (global document numbers, weights) over every segment."""
         pieces = []
         for segment, offset in self.arrays.leaves:
-            local, weights = self.cache.get(segment, node.fieldname, node.text)
+            local, weights = self.cache.get(segment, fieldname, text)
             if len(local):
                 pieces.append((local.astype(np.int64) + offset, weights))
         if not pieces:
             return _NONE
-        ids = np.concatenate([p[0] for p in pieces])
-        weights = np.concatenate([p[1] for p in pieces]).astype(np.float64)
+        return (np.concatenate([p[0] for p in pieces]),
+                np.concatenate([p[1] for p in pieces]).astype(np.float64))
+
+    def _term(self, node: TermNode) -> Matches:
+        ids, weights = self._postings(node.fieldname, node.text)
+        if not len(ids):
+            return _NONE
         return ids, self._score(node, ids, weights)
+
+    def _word(self, node: WordNode) -> Matches:
+        """BM25 over every form of the root at once, plus a bounded bonus for the typed form
+        (see :mod:`search.ranking`): one score per word, however many forms it has."""
+        found = {form: self._postings(node.fieldname, form) for form in node.forms}
+        ids, tf = _union(list(found.values()))
+        if not len(ids):
+            return _NONE
+        r = self.ranking
+        n = max(self.arrays.doc_count, 1)
+        idf = float(np.log(1 + (n - len(ids) + 0.5) / (len(ids) + 0.5)))
+        self._idf[node] = idf
+        avgfl = self.searcher.avg_field_length(node.fieldname) or 1
+        norm = r.k1 * ((1 - r.b) + r.b * self.arrays.lengths(node.fieldname)[ids] / avgfl)
+        scores = idf * tf * (r.k1 + 1) / (tf + norm)
+        if r.exact_bonus:
+            exact_ids, exact_tf = found.get(node.exact) or self._postings(node.fieldname, node.exact)
+            if len(exact_ids):
+                at = np.searchsorted(ids, exact_ids)
+                inside = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == exact_ids)
+                at, exact_tf = at[inside], exact_tf[inside]
+                scores[at] += r.exact_bonus * idf * exact_tf * (r.k1 + 1) / (exact_tf + norm[at])
+        return ids, scores * node.boost if node.boost != 1.0 else scores
+
+    def _any(self, node: AnyNode) -> Matches:
+        """Any of the words (within what the required parts match); all of them first when
+        the words are few, then proximity on the best (see :mod:`search.ranking`)."""
+        parts = [self._eval(word) for word in node.words]
+        ids, scores = _union(parts)
+        r = self.ranking
+        if len(ids) and len(parts) <= r.all_words_first:  # tiers: more words matched ranks higher
+            matched = _union([(p[0], np.ones(len(p[0]))) for p in parts])[1]
+            scores = scores + (matched - 1) * (scores.max() + 1)
+        if node.required:
+            must_ids, must_scores = self._and(AndNode(node.required, (), 1.0))
+            at = np.searchsorted(ids, must_ids)
+            inside = (at < len(ids)) & (ids[np.minimum(at, max(len(ids) - 1, 0))] == must_ids) if len(ids) else at < 0
+            must_scores = must_scores.copy()
+            must_scores[inside] += scores[at[inside]]
+            ids, scores = must_ids, must_scores
+        if not len(ids):
+            return _NONE
+        words = [w for w in node.words if isinstance(w, WordNode) and w in self._idf]
+        if r.proximity and len(words) > 1:
+            scores = scores + self._proximity(words, ids, scores)
+        return ids, scores
+
+    def _proximity(self, words: list[WordNode], ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Per document: for each pair of neighbouring words standing within the window,
+        ``proximity`` x the pair's smaller IDF / distance (only the ``proximity_depth`` best)."""
+        r = self.ranking
+        bonus = np.zeros(len(ids))
+        best = np.sort(top(ids, scores, r.proximity_depth, descending=True))
+        keys = [self._positions(word, ids[best]) for word in words]
+        for (a, b), (ka, kb) in zip(zip(words, words[1:], strict=False), zip(keys, keys[1:], strict=False),
+                                    strict=False):
+            if not len(ka) or not len(kb):
+                continue
+            distance = _nearest(ka, kb)
+            close = distance <= r.proximity_window
+            docs, first = np.unique(kb[close] >> 32, return_index=True)
+            if not len(docs):
+                continue
+            nearest = np.minimum.reduceat(distance[close], first)
+            where = best[np.searchsorted(ids[best], docs)]
+            bonus[where] += r.proximity * min(self._idf[a], self._idf[b]) / nearest
+        return bonus
+
+    def _positions(self, word: WordNode, docs: np.ndarray) -> np.ndarray:
+        """Sorted keys ``global document << 32 | position`` of every form of ``word`` in ``docs``."""
+        found = []
+        for segment, offset in self.arrays.leaves:
+            lo, hi = np.searchsorted(docs, [offset, offset + segment.doc_count_all()])
+            if lo == hi:
+                continue
+            local = (docs[lo:hi] - offset).astype(np.int32)
+            for form in word.forms:
+                if (word.fieldname, form) in segment:
+                    found.append(positions_at(segment, word.fieldname, form, local) + (offset << 32))
+        return np.sort(np.concatenate(found)) if found else np.empty(0, np.int64)
 
     def _score(self, node: TermNode, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
         field = self.searcher.schema[node.fieldname]
@@ -277,6 +398,18 @@ class Evaluator:
             # whoosh.scoring.bm25, term for term
             scores = idf * ((weights * (self.K1 + 1)) / (weights + self.K1 * ((1 - B) + B * lengths / avgfl)))
         return scores * node.boost if node.boost != 1.0 else scores
+
+
+def _nearest(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For each key of ``b``, the distance to the nearest key of ``a`` in the same document
+    (keys are ``document << 32 | position``; another document is never near)."""
+    at = np.searchsorted(a, b)
+    before = a[np.maximum(at - 1, 0)]
+    after = a[np.minimum(at, len(a) - 1)]
+    far = np.int64(1 << 31)
+    d_before = np.where((at > 0) & (before >> 32 == b >> 32), b - before, far)
+    d_after = np.where((at < len(a)) & (after >> 32 == b >> 32), after - b, far)
+    return np.maximum(np.minimum(d_before, d_after), 1)
 
 
 def _union(parts: list[Matches]) -> Matches:

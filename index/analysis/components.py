@@ -127,9 +127,10 @@ class MergedViewFilter(_SameByType, Filter):
             if not terms:
                 continue
             yield t
-            if len(terms) > 1 and t.mode != "query":
-                t.text = terms[1]
-                yield t
+            if t.mode != "query":
+                for extra in terms[1:]:
+                    t.text = extra
+                    yield t
 
 
 def merged_analyzer() -> CompositeAnalyzer:

@@ -26,3 +26,23 @@ from index.analysis.lexicon import package_words
 def stopwords() -> frozenset[str]:
     """The stemmed view's stopwords (package data ``stopwords.txt``)."""
     return frozenset(package_words("stopwords.txt"))
+
+
+#: Question particles glued to a question word (``siapakah``, ``apatah``).
+QUESTION_PARTICLES = ("kah", "tah")
+
+
+@cache
+def _question_words() -> frozenset[str]:
+    return frozenset(package_words("question_words.txt"))
+
+
+def is_question_word(word: str) -> bool:
+    """``apa``, ``siapakah``, ``dimanakah``: words that ask rather than name what is sought.
+
+    A question typed as is must not need them in an article; the index keeps them.
+    """
+    words = _question_words()
+    if word in words:
+        return True
+    return any(word.endswith(p) and word[: -len(p)] in words for p in QUESTION_PARTICLES)

@@ -6,7 +6,9 @@ Each text is indexed once, into one field holding, at each word's position:
   names match these, so ``"Joko Widodo"`` means those words;
 - when its root differs, the root with a marker (``~jatuh``): a free word
   in a query is stemmed and matches ``jatuh`` or ``~jatuh``, so ``jatuh``
-  finds ``menjatuhkan``, ``dijatuhkan`` and ``jatuh`` alike.
+  finds ``menjatuhkan``, ``dijatuhkan`` and ``jatuh`` alike;
+- for a hyphenated compound that is no reduplication (``rusia-ukraina``), each
+  part's terms too, at the compound's position: ``Ukraina`` finds it.
 
 Function words (the short stopword list) are left out of the index but keep
 their positions, so a quoted phrase across one still lines up. One field
@@ -54,7 +56,21 @@ def _terms_uncached(text: str, protected: bool) -> Terms:
     if text in stopwords():
         return ()
     root = stem(text)
-    return (text,) if root == text else (text, ROOT_MARK + root)
+    if root != text:
+        return (text, ROOT_MARK + root)
+    if "-" in text:  # a compound, not a reduplication (those have a root): its parts too
+        return compound_terms(text)
+    return (text,)
+
+
+def compound_terms(text: str) -> Terms:
+    """``rusia-ukraina``, ``goguryeo-su``: the whole word, then each part's terms at the same
+    position, so ``Ukraina`` finds "konflik Rusia-Ukraina" while the whole word stays exact."""
+    terms = [text]
+    for part in text.split("-"):
+        if part and part != text:
+            terms.extend(token_terms(part, False))
+    return tuple(dict.fromkeys(terms))
 
 
 def root_term(text: str, protected: bool) -> str | None:
