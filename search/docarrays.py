@@ -7,6 +7,11 @@ reader into a NumPy array indexed by document number. A reader's documents
 never change, so the arrays serve as long as the reader does; each
 segment's part is kept by segment id, so when a commit adds a segment only
 that segment is read (a daemon commits every few minutes).
+
+Which documents are live is the exception: a commit that updates articles in
+place deletes their old copies inside older segments, which keep their ids.
+So the live mask is never kept by segment id: it is read from each reader's
+own segments, which :mod:`search.reopen` opens with the commit's deletions.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ _segment_arrays: OrderedDict[tuple[str, str], Any] = OrderedDict()
 
 
 def per_segment(segment: SegmentReader, name: str, build: Callable[[SegmentReader], Any]) -> Any:
-    """``build(segment)``, kept under the segment's id and ``name`` (segments never change)."""
+    """``build(segment)``, kept under the segment's id and ``name``: only for what a segment's files hold,
+    which never changes (its deletions do, commit by commit, under the same id)."""
     key = (segment.segment().segment_id(), name)
     with _segment_lock:
         found = _segment_arrays.get(key)

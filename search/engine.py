@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import numpy as np
 from whoosh import query as wq
-from whoosh import scoring
+from whoosh.index import FileIndex
 from whoosh.util.times import datetime_to_long
 
 from index.archive import Archive
@@ -28,6 +28,7 @@ from search.postings import PostingCache
 from search.query import check_expansion, did_you_mean, parse_query
 from search.ranking import DEFAULT as DEFAULT_RANKING
 from search.ranking import Ranking
+from search.reopen import open_searcher
 from search.snippets import Snippet
 from search.vector import Evaluator, compile_query, top
 
@@ -109,6 +110,8 @@ class Engine:
         self.ranking = ranking
         self.refresh_every = refresh_every
         self._searcher = None
+        self._ix: FileIndex | None = None  # the index directory the searcher reads
+        self._generation = -1  # the commit it reads
         self._opened_directory: int | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -116,20 +119,22 @@ class Engine:
         self._postings = PostingCache()
 
     def searcher(self):  # type: ignore[no-untyped-def]
-        """The current searcher, reopened when the index has moved on."""
+        """The current searcher, reopened when the index has moved on (see :mod:`search.reopen`)."""
         if self._searcher is not None and time.monotonic() - self._checked >= self.refresh_every:
             self._checked = time.monotonic()
             if self._directory() != self._opened_directory:  # `kliping reindex` swapped in a new index
                 self._searcher.close()
                 self._searcher = None
-            elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
+            elif self._ix is not None and self._ix.latest_generation() != self._generation:
+                # a new commit: its new segments, and those it added deletions to, opened afresh
+                self._searcher, self._generation = open_searcher(self._ix, self._searcher)
                 self._arrays = None
         if self._searcher is None:
             if not self.index.exists():
                 raise QueryError("the index is empty; run `kliping crawl` or `kliping import` first")
             self._opened_directory = self._directory()
-            self._searcher = self.index.open().searcher(weighting=scoring.BM25F())
+            self._ix = self.index.open()
+            self._searcher, self._generation = open_searcher(self._ix)
             self._arrays = None
             self._checked = time.monotonic()
         return self._searcher

@@ -4,9 +4,11 @@ Whoosh walks postings one document at a time through Python matcher objects
 (``skip_to``, ``id``, ``is_active`` ...): on a 100,000-article index a
 two-word query spends most of its time there. Here a term's postings in a
 segment are decoded block by block into two NumPy arrays (document numbers
-and weights), so set operations and scoring run vectorized. Segments never
-change once written, so decoded lists are cached by segment id; deletions
-are applied later, from the reader's live-document mask.
+and weights), so set operations and scoring run vectorized. A segment's
+postings never change once written, so decoded lists are cached by segment
+id; its deletions do (a later commit deletes old copies of updated articles
+under the same id), so they are not in the cache: they are applied later,
+from the reader's live-document mask.
 """
 
 from __future__ import annotations

@@ -247,6 +247,7 @@ class Evaluator:
             if lo == hi:
                 continue
             candidates = (ids[lo:hi] - offset).astype(np.int32)
+            # candidates come from the raw postings (deleted documents too): the same under any later deletions
             key = ("phrase", segment.segment().segment_id(), node.fieldname, node.words, max(1, node.slop))
             docs = self.cache.load(key, lambda s=segment, c=candidates: (
                 phrase_docs(s, node.fieldname, node.words, node.slop, c),))[0]

@@ -7,6 +7,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -56,6 +57,29 @@ def test_a_commit_is_searchable_in_process_within_seconds(small: Dataset) -> Non
         assert eventually(lambda: total(api.get, "gempa") == 1)
         assert eventually(lambda: api.get("/health").json()["index"]["generation"] > before)
 
+
+
+def test_an_article_updated_in_place_is_listed_once(small: Dataset) -> None:
+    """Re-imports, the daemon's edit checks and ``kliping reextract`` update articles in place: a running
+    API must then list each once, as ``kliping search`` and ``/health`` do (it listed old and new)."""
+    floods = [Article(url=f"https://dup.example/{n}", source="dup.example", title=f"Banjir bandang melanda desa {n}",
+                      body=f"Banjir bandang melanda desa {n}, laporan pertama.", published="2019-09-20T07:00:00+07:00")
+              for n in range(3)]
+    with TestClient(create_app(small.config)) as api:
+        def ids(query: str) -> list[str]:
+            found = api.get("/search", params={"q": query, "source": "dup.example", "limit": 50}).json()
+            assert found["total"] == len(found["hits"])
+            return sorted(hit["id"] for hit in found["hits"])
+
+        everything = total(api.get, "*")
+        add_articles(small.config, floods)
+        assert eventually(lambda: ids("banjir") == sorted(article.id for article in floods))
+        add_articles(small.config, [replace(article, body=article.body.replace("pertama", "susulan"))
+                                    for article in floods])
+        assert eventually(lambda: ids("susulan") == sorted(article.id for article in floods))
+        assert ids("banjir") == sorted(article.id for article in floods)
+        assert ids("pertama") == []
+        assert total(api.get, "*") == everything + 3 == api.get("/health").json()["index"]["documents"]
 
 def test_kliping_import_reaches_a_running_server(small: Dataset, tmp_path: Path) -> None:
     records = tmp_path / "baru.jsonl"

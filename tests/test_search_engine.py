@@ -244,3 +244,65 @@ def test_fast_phrases_match_exactly_what_whoosh_phrases_match(engine: Engine, ph
     fast = set(searcher.docs_for_query(FastPhrase("body", words, slop=slop)))
     assert fast == slow
 
+
+
+# -- a long-lived engine (the API's) over an index updated in place ----------------------------
+
+
+def _flood(version: int) -> list[Article]:
+    return [Article(url=f"https://dup.example/{n}", source="dup.example", title=f"Banjir bandang {n}",
+                    body=f"Banjir bandang melanda desa {n}. Laporan versi{version} dari lapangan.",
+                    published=f"2019-0{n + 1}-02T10:00:00+07:00") for n in range(3)]
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> tuple[Engine, Archive, SearchIndex]:
+    archive = Archive(tmp_path / "archive.sqlite3")
+    index = SearchIndex(tmp_path / "index")
+    for article in _flood(1):
+        archive.upsert(article)
+    index.catch_up(archive)
+    engine = Engine(index, archive, refresh_every=0)
+    assert engine.search(SearchRequest(query="banjir")).total == 3  # its searcher, postings and arrays are warm
+    return engine, archive, index
+
+
+def _update(archive: Archive, index: SearchIndex, version: int) -> None:
+    for article in _flood(version):  # the same URLs: updated in place, as re-imports, edit checks and reextract do
+        archive.upsert(article)
+    assert index.catch_up(archive) == 3
+
+
+def _ids(engine: Engine, query: str) -> list[str]:
+    return sorted(h.id for h in engine.search(SearchRequest(query=query, limit=100)).hits)
+
+
+@pytest.mark.parametrize("updates", [1, 2, 3])
+def test_an_open_engine_counts_an_article_updated_in_place_once(live, updates: int) -> None:  # type: ignore[no-untyped-def]
+    engine, archive, index = live
+    wanted = sorted(article.id for article in _flood(1))
+    for version in range(2, updates + 2):
+        _update(archive, index, version)
+    for query in ("banjir", "*", "banjir bandang", '"banjir bandang"', "banj*", "desa sumber:dup.example",
+                  "banjir NOT versi1"):
+        results = engine.search(SearchRequest(query=query, limit=100, facets=True))
+        assert results.total == 3, query
+        assert sorted(h.id for h in results.hits) == wanted, query
+        assert results.facets is not None and results.facets["source"] == {"dup.example": 3}, query
+    assert _ids(engine, f"versi{updates + 1}") == wanted  # the new bodies are searched...
+    assert _ids(engine, "versi1") == []  # ...and the old ones no longer
+    assert engine.search(SearchRequest(query="banjir", sources=["dup.example"], date_from="2019-01-01")).total == 3
+    # what a fresh engine (`kliping search`) says
+    fresh = Engine(index, archive)
+    for query in ("banjir", "*"):
+        assert _ids(engine, query) == _ids(fresh, query)
+
+
+def test_an_open_engine_follows_segments_merged_away(live) -> None:  # type: ignore[no-untyped-def]
+    engine, archive, index = live
+    _update(archive, index, 2)
+    assert engine.search(SearchRequest(query="*")).total == 3
+    index.writer().commit(optimize=True)  # one segment now; the two the engine has open are gone
+    _update(archive, index, 3)
+    for query in ("banjir", "*", "versi3"):
+        assert _ids(engine, query) == sorted(article.id for article in _flood(1)), query

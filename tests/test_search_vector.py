@@ -287,3 +287,38 @@ def test_undated_articles_come_last_in_date_order(tmp_path: Path, sort: str) -> 
     index.catch_up(archive)
     hits = Engine(index, archive).search(SearchRequest(query="banjir", sort=sort)).hits  # type: ignore[arg-type]
     assert [h.title for h in hits][-1] == "Banjir 1" and len(hits) == 3
+
+
+def test_arrays_kept_by_segment_id_stay_right_when_the_segment_gains_deletions(tmp_path: Path) -> None:
+    """A commit that updates articles in place deletes their old documents in a segment that keeps its id.
+
+    A long-lived engine, its posting lists and per-segment arrays read before that commit, must then
+    match and score exactly as Whoosh does on the index opened afresh: no old document left live.
+    """
+    from whoosh import scoring
+
+    archive = Archive(tmp_path / "archive.sqlite3")
+    index = SearchIndex(tmp_path / "index")
+    records = list(corpus_records(300, every=11))
+    for record in records:
+        archive.upsert(Article.from_dict(record))
+    index.catch_up(archive)
+    engine = Engine(index, archive, refresh_every=0)
+    texts = ["banjir", "*", "jakarta NOT banjir", '"ibu kota"', "banjir susulan", "BUKAN banjir", "banjir OR NOT gempa"]
+    for text in texts:  # warm: posting lists and per-segment arrays cached under the segment's id
+        engine.search(SearchRequest(query=text, facets=True, sort="newest"))
+    segment_id = engine.searcher().reader().segment().segment_id()
+    for record in records[::4]:
+        archive.upsert(Article.from_dict(dict(record, body=record["body"] + "\n\nPembaruan: banjir susulan.")))
+    index.catch_up(archive)
+    leaves = engine.searcher().reader().leaf_readers()
+    assert segment_id in [seg.segment().segment_id() for seg, _ in leaves]  # the same segment, now with deletions
+    with index.open().searcher(weighting=scoring.BM25F()) as fresh:
+        assert engine.searcher().reader().doc_count() == fresh.doc_count() == len(records)
+        for text in texts:
+            q = parse_query(text, fresh.schema)
+            expected = {hit.docnum: hit.score for hit in fresh.search(q, limit=None, optimize=False)}
+            got = vector_matches(engine, q)
+            assert got.keys() == expected.keys(), text
+            assert list(got.values()) == pytest.approx([expected[d] for d in got], rel=1e-9), text
+            assert engine.search(SearchRequest(query=text)).total == len(expected), text
