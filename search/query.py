@@ -87,8 +87,8 @@ class RootWord(wq.Term):
 
 
 class AnyWords(wq.Or):
-    """Free words typed without operators: an article with every word ranks first, one
-    lacking some still comes after (:meth:`search.vector.Evaluator._any`).
+    """Free words typed without operators: an article need not hold every word; ranking
+    puts those holding more first (:mod:`search.ranking`, :meth:`search.vector.Evaluator._any`).
 
     ``required`` holds the parts typed with syntax beside them (a quoted phrase,
     a field, a wildcard, a NOT): those stay strict, and the free words rank

@@ -30,18 +30,23 @@ from search.render import to_csv, to_json, to_text
 @pass_app
 def command(app, query: str, date_from, date_to, sources, author, sort, limit, page, facets, like,  # type: ignore[no-untyped-def]
             as_json: bool, as_csv: bool) -> None:
-    """Search the archive. QUERY uses Whoosh syntax with Indonesian additions.
+    """Search the archive. QUERY is a question, a sentence or keywords, typed as they
+    come, or Whoosh syntax with Indonesian additions.
 
-    Words match every form of their root (sanksi matches sanksi-sanksi);
-    "quoted phrases" match exactly; "biden putin"~5 finds the words within
-    five of each other; AND/DAN, OR/ATAU, NOT/BUKAN; fields judul:/title:,
-    penulis:/author:, sumber:/source:; korup* wildcards.
+    Words match every form of their root (sanksi matches sanksi-sanksi); an
+    article need not hold every word: the best come first (with one or two
+    words, those holding both). Question words (apa, siapakah...) and a final
+    ? never decide a match. "quoted phrases" match exactly; "biden putin"~5
+    finds the words within five of each other; AND/DAN, OR/ATAU, NOT/BUKAN
+    make every part required; fields judul:/title:, penulis:/author:,
+    sumber:/source:; korup* wildcards.
 
     Exits 3 when nothing matched.
 
     \b
     Examples:
       kliping search "sanksi Rusia" --from 2021-12 --to 2021-12
+      kliping search "Apa penyebab kebakaran hutan di Riau?"
       kliping search 'judul:banjir DAN sumber:kompas' --sort newest
       kliping search korupsi --facets --json
     """
