@@ -167,3 +167,23 @@ def _weights(reader, term: str) -> dict[int, float]:  # type: ignore[no-untyped-
         found[matcher.id()] = matcher.weight()
         matcher.next()
     return found
+
+
+def test_proximity_favours_words_standing_together(engine: Engine) -> None:
+    """With the proximity bonus on, of two articles holding both words the one where they stand
+    together ranks first; without it, the shorter one, where they stand apart, does."""
+    from dataclasses import replace
+
+    filler = "warga kota menunggu hujan turun sejak pagi hari di pasar lama"
+    near, far = "https://contoh.id/near", "https://contoh.id/far"
+    engine.archive.upsert(Article(url=near, title="Dekat", source="contoh.id",
+                                  body=f"Kabar zorblat quimpex. {filler}. {filler}. {filler}."))
+    engine.archive.upsert(Article(url=far, title="Jauh", source="contoh.id", body=f"Zorblat. {filler}. Quimpex."))
+    engine.index.catch_up(engine.archive)
+    try:
+        engine.ranking = replace(DEFAULT, proximity=0.0)
+        assert urls(engine, "zorblat quimpex") == [far, near]
+        engine.ranking = replace(DEFAULT, proximity=5.0)
+        assert urls(engine, "zorblat quimpex") == [near, far]
+    finally:
+        engine.ranking = DEFAULT
