@@ -255,12 +255,14 @@ def relaxed(parsed: wq.Query, text: str) -> wq.Query:
 
     ``banjir bandang Jakarta`` ranks articles with all three first, then those
     with two; ``"Joko Widodo" banjir`` needs the phrase and ranks by ``banjir``;
-    ``banjir DAN Jakarta`` (or ``AND``) keeps every word required, as do the
-    words inside an ``ATAU`` group or a field.
+    ``banjir DAN Jakarta`` (or ``AND``) and ``banjir BUKAN Jakarta`` keep every
+    word required, as do the words inside an ``ATAU`` group or a field.
     """
     if _EXPLICIT_AND.search(text):
         return parsed
     parts = list(parsed.subqueries) if type(parsed) is wq.And else [parsed]
+    if any(isinstance(p, wq.Not) for p in parts):  # NOT/BUKAN is an explicit operator: all strict
+        return parsed
     words = [p for p in parts if type(p) is RootWord and p.fieldname in DEFAULT_FIELDS]
     required = tuple(p for p in parts if not (type(p) is RootWord and p.fieldname in DEFAULT_FIELDS))
     if not words or len(words) + len(required) < 2:
