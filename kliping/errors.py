@@ -16,6 +16,7 @@ surface (the CLI, the API) turns them into messages in one place::
     ├── IndexOutdated        the index was built by another kliping version: reindex
     ├── AlreadyRunning       another daemon holds the data_dir's lock (carries .pid)
     └── QueryError           a search query or filter is malformed (carries .query)
+        └── QueryTooCostly   the query ran out of its time or expansion budget
 """
 
 from __future__ import annotations
@@ -106,6 +107,10 @@ class QueryError(KlipingError):
     def __init__(self, message: str, *, query: str | None = None) -> None:
         super().__init__(message)
         self.query = query
+
+
+class QueryTooCostly(QueryError):
+    code = "query_cost"
 
 
 def archive_failed(exc: BaseException) -> bool:

@@ -23,6 +23,7 @@ from index.dates import parse_bound
 from index.schema import NO_DATE
 from index.store import SearchIndex
 from kliping.errors import QueryError
+from search.cost import QueryBudget
 from search.docarrays import DocArrays
 from search.postings import PostingCache
 from search.query import check_expansion, did_you_mean, parse_query
@@ -53,6 +54,8 @@ class SearchRequest:
     like: str | None = None
     #: Cut highlighted snippets from the archive (an export or a benchmark of ids may skip them).
     snippets: bool = True
+    #: Seconds the query may run before it stops with QueryTooCostly (None: search.cost's default).
+    time_budget: float | None = None
 
 
 @dataclass
@@ -160,15 +163,16 @@ class Engine:
             return self._search(searcher, request)
 
     def _search(self, searcher, request: SearchRequest) -> SearchResults:  # type: ignore[no-untyped-def]
+        budget = QueryBudget(request.time_budget) if request.time_budget is not None else QueryBudget()
         if request.like:
             parsed = self._like_query(searcher, request.like)
         else:
             parsed = parse_query(request.query, searcher.schema)
-            check_expansion(parsed, searcher.reader(), query_text=request.query)
+            check_expansion(parsed, searcher.reader(), query_text=request.query, budget=budget)
         if self._arrays is None:
             self._arrays = DocArrays(searcher.reader())
         arrays = self._arrays
-        evaluator = Evaluator(searcher, arrays, self._postings, self.ranking)
+        evaluator = Evaluator(searcher, arrays, self._postings, self.ranking, budget)
         ids, scores = evaluator.matches(compile_query(parsed, searcher.reader()))
         allowed = self._filter(searcher, request, arrays, evaluator)
         if allowed is not None:

@@ -32,6 +32,7 @@ from index.analysis.tokenizer import scan
 from index.fields import MergedText
 from index.schema import DEFAULT_FIELDS, FIELD_ALIASES
 from kliping.errors import QueryError
+from search.cost import QueryBudget
 from search.phrase import FastPhrase
 
 #: Most index terms one wildcard or fuzzy term may expand to.
@@ -270,14 +271,21 @@ def relaxed(parsed: wq.Query, text: str) -> wq.Query:
     return AnyWords(words, required=required)
 
 
-def check_expansion(parsed: wq.Query, reader: IndexReader, *, query_text: str = "") -> None:
-    """Refuse wildcard/fuzzy/range terms that would expand to more than MAX_EXPANSION terms.
+def check_expansion(parsed: wq.Query, reader: IndexReader, *, query_text: str = "",
+                    budget: QueryBudget | None = None) -> None:
+    """Refuse wildcard/fuzzy/range terms that would expand to more than MAX_EXPANSION terms
+    each, or to more than the budget's words together.
 
-    Fuzzy terms are also held to words sharing their first MIN_FUZZY_PREFIX
-    letters: without that, Whoosh compares every word in the index (seconds).
+    Fuzzy terms are held to words sharing their first MIN_FUZZY_PREFIX letters,
+    and must be longer than that: without it, Whoosh compares every word in the
+    index (``a~`` took seconds).
     """
+    budget = budget or QueryBudget(None)
     for sub in parsed.leaves():
-        if isinstance(sub, wq.FuzzyTerm):  # (never longer than the word: Whoosh's automaton breaks)
+        if isinstance(sub, wq.FuzzyTerm):
+            if len(sub.text) <= MIN_FUZZY_PREFIX:
+                raise QueryError(f"the fuzzy term {sub.text + '~'!r} is too short; give at least "
+                                 f"{MIN_FUZZY_PREFIX + 1} letters, e.g. 'banjr~'", query=query_text)
             sub.prefixlength = max(0, min(max(sub.prefixlength, MIN_FUZZY_PREFIX), len(sub.text) - 1))
         if isinstance(sub, wq.Prefix | wq.Wildcard | wq.FuzzyTerm | wq.Regex | wq.TermRange):
             text = str(getattr(sub, "text", "") or sub)
@@ -292,6 +300,7 @@ def check_expansion(parsed: wq.Query, reader: IndexReader, *, query_text: str = 
                         f"{text!r} matches more than {MAX_EXPANSION} different words; make it more specific",
                         query=query_text,
                     )
+                budget.spend_word(text)
 
 
 def did_you_mean(searcher: Searcher, text: str) -> str | None:

@@ -23,6 +23,7 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from search.cost import QueryBudget
 from search.docarrays import DocArrays
 from search.phrase import FastPhrase, phrase_docs, positions_at
 from search.postings import PostingCache
@@ -191,8 +192,9 @@ class Evaluator:
     """Evaluates compiled queries against one searcher, with Whoosh's BM25F."""
 
     def __init__(self, searcher: Searcher, arrays: DocArrays, cache: PostingCache,
-                 ranking: Ranking = DEFAULT) -> None:
+                 ranking: Ranking = DEFAULT, budget: QueryBudget | None = None) -> None:
         self.searcher = searcher
+        self.budget = budget or QueryBudget(None)
         self.arrays = arrays
         self.cache = cache
         self.ranking = ranking
@@ -209,6 +211,7 @@ class Evaluator:
         return ids[keep], scores[keep]
 
     def _eval(self, node: Node) -> Matches:
+        self.budget.check()
         if isinstance(node, TermNode):
             return self._term(node)
         if isinstance(node, OrNode):

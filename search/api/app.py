@@ -65,6 +65,7 @@ def create_app(config: Config, *, search_timeout: float = SEARCH_TIMEOUT, search
 
     app = FastAPI(title="kliping", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
+    app.state.services = services
     app.include_router(data_router(services, guards))
     app.include_router(health_router(services))
     _add_page(app)

@@ -1,15 +1,20 @@
 """The endpoints: thin adapters from HTTP parameters to the one search engine.
 
 ``/search`` runs the engine in a small worker pool with a deadline, so one
-expensive query cannot hold the server: past the deadline the client gets 503
-``timeout`` (the engine also refuses wildcards that would expand too far).
+expensive query cannot hold the server: the engine stops a query at its time
+budget (a share of the deadline, so no work outlives the answer), past the
+deadline the client gets 503 ``timeout``, and queries with wildcards or fuzzy
+terms run ``EXPENSIVE_AT_ONCE`` at a time: one more gets 429 ``busy`` at once
+while plain queries go on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -24,12 +29,19 @@ from search.engine import SearchRequest
 MAX_SIZE = 100
 #: Deepest result a client may page to (page * size), as search engines usually bound it.
 MAX_WINDOW = 10_000
+#: Queries with wildcards or fuzzy terms running at once.
+EXPENSIVE_AT_ONCE = 1
+#: The share of the deadline a query's own time budget gets.
+BUDGET_SHARE = 0.8
+#: A wildcard or fuzzy term: ``korup*``, ``ba?jir``, ``banjr~``, ``banjr~2``.
+_EXPANDING = re.compile(r"\w[*?]|[*?]\w|\w~")
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": text}
     for status, text in [
         (400, "Malformed query or parameter"), (401, "Missing or wrong bearer token"),
-        (429, "Rate limit exceeded (see Retry-After)"), (503, "Timed out, or nothing indexed yet"),
+        (429, "Rate limit exceeded, or another wildcard query runs (see Retry-After)"),
+        (503, "Timed out, or nothing indexed yet"),
     ]
 }
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "No such article"}}
@@ -42,6 +54,8 @@ class Services:
     live: LiveIndex
     pool: ThreadPoolExecutor
     timeout: float
+    expensive: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(EXPENSIVE_AT_ONCE))
 
 
 def data_router(services: Services, dependencies: list[Any]) -> APIRouter:
@@ -67,9 +81,26 @@ def data_router(services: Services, dependencies: list[Any]) -> APIRouter:
             raise ApiError(400, "bad_parameter", f"page * size may be at most {MAX_WINDOW} "
                            f"(page {page} of size {size} asked); narrow the query or the dates instead")
         request = SearchRequest(query=q, date_from=date_from, date_to=date_to, sources=list(source),
-                                author=author, sort=sort, limit=size, page=page, facets=facets)
-        results = await _bounded(services, lambda: services.live.engine().search(request).to_dict())
-        return JSONResponse(results)
+                                author=author, sort=sort, limit=size, page=page, facets=facets,
+                                time_budget=services.timeout * BUDGET_SHARE)
+        if not _EXPANDING.search(q):
+            return JSONResponse(await _bounded(services, lambda: services.live.engine().search(request).to_dict()))
+        if not services.expensive.acquire(blocking=False):
+            raise ApiError(429, "busy", "another query with wildcards or fuzzy terms is running; retry in a "
+                           "moment, or search without them", headers={"Retry-After": "2"})
+
+        def expensive() -> dict[str, Any]:
+            try:
+                return services.live.engine().search(request).to_dict()
+            finally:  # held until the work ends, not until the client stops waiting
+                services.expensive.release()
+
+        try:
+            future = asyncio.get_running_loop().run_in_executor(services.pool, expensive)
+        except BaseException:
+            services.expensive.release()
+            raise
+        return JSONResponse(await _bounded(services, future))
 
     @router.get("/articles/{article_id}", response_model=ArticleResponse, responses=_NOT_FOUND,
                 summary="One stored article")
@@ -101,8 +132,9 @@ def health_router(services: Services) -> APIRouter:
 
 
 async def _bounded(services: Services, work: Any) -> Any:
-    """Run ``work`` in the search pool; 503 ``timeout`` when it misses the deadline."""
-    future = asyncio.get_running_loop().run_in_executor(services.pool, work)
+    """Run ``work`` in the search pool (or await its future); 503 ``timeout`` when it misses the deadline."""
+    future = work if isinstance(work, asyncio.Future) else asyncio.get_running_loop().run_in_executor(
+        services.pool, work)
     try:
         return await asyncio.wait_for(future, services.timeout)
     except TimeoutError:
