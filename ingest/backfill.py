@@ -33,7 +33,8 @@ __all__ = ["Backfill", "BackfillSummary", "days_between", "index_page_url"]
 
 log = logging.getLogger(__name__)
 
-#: Statuses that mean a day's index has no such page: the day is done. Any other error leaves it to retry.
+#: Statuses that mean a day's index has no such page: after page 1 the day is done; on page 1 the day fails
+#: (no index at all: a wrong template). Any other error leaves the day to retry.
 PAST_THE_LAST_PAGE = frozenset({400, 404, 410})
 
 DEFAULT_MAX_PAGES = 50
