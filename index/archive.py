@@ -13,6 +13,7 @@ import contextlib
 import json
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -48,6 +49,8 @@ class Archive:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 self.db.executescript(SCHEMA)  # idempotent; executescript manages its own transaction
+                self.db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('archive_id', ?)",
+                                (uuid.uuid4().hex,))  # once per archive: copies keep it, another archive differs
             except sqlite3.Error as exc:
                 raise ArchiveError(f"cannot create the archive at {self.path}: {exc}") from exc
         elif not self.path.exists():
@@ -174,6 +177,18 @@ class Archive:
 
     def max_seq(self) -> int:
         return int(self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0])
+
+    def count_up_to(self, seq: int) -> int:
+        """Articles whose last change is at or before ``seq``: all of them are in an index caught up to it."""
+        return int(self.db.execute("SELECT COUNT(*) FROM articles WHERE seq <= ?", (seq,)).fetchone()[0])
+
+    def identity(self) -> str | None:
+        """The archive's random id, made when it was created; None for an older archive opened read-only."""
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'archive_id'").fetchone()
+        except sqlite3.OperationalError:  # no meta table yet
+            return None
+        return row[0] if row else None
 
     def count(self, source: str | None = None) -> int:
         if source is None:

@@ -83,4 +83,9 @@ CREATE TABLE IF NOT EXISTS backfill_progress ( -- how far `kliping backfill` wal
     updated_at TEXT,
     PRIMARY KEY (source, day)
 );
+
+CREATE TABLE IF NOT EXISTS meta (             -- facts about the archive itself
+    key   TEXT PRIMARY KEY,                   -- archive_id: a random id made once, so an index knows its archive
+    value TEXT NOT NULL
+);
 """

@@ -5,14 +5,23 @@ indexed. :meth:`SearchIndex.catch_up` indexes every change after it, so a crash
 between archive and index loses nothing (the next catch-up repairs it), and
 :meth:`SearchIndex.rebuild` makes a fresh index from the whole archive beside
 the old one and swaps it in, so searches never see a half-built index.
+
+Beside the watermark the index records which archive it was built from (the
+archive's random id, and its article count at the last catch-up), so a drift
+between the two is found, not searched around (:meth:`SearchIndex.drift`): an
+index that lost documents (a partial restore) is caught up again from zero, which
+is safe since documents replace by id; an index holding what the archive does not
+(another archive, or an older copy of this one) is refused until ``kliping reindex``.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -27,11 +36,13 @@ from index.dates import to_wib_naive
 from index.fields import Headlined
 from index.schema import NO_DATE, TITLE_BOOST, build_schema
 from ingest.article import Article
-from kliping.errors import IndexBusy, IndexOutdated
+from kliping.errors import IndexBusy, IndexDrift, IndexOutdated
 
 log = logging.getLogger(__name__)
 
 WATERMARK_FILE = "kliping-watermark"
+#: The archive the index was built from: {"archive_id": ..., "articles": ..., "seq": ...} at the last catch-up.
+ARCHIVE_FILE = "kliping-archive"
 #: Bumped whenever the schema or the analysis changes what is indexed; an index
 #: of another format is refused with the fix (``kliping reindex``), never misread.
 FORMAT_FILE = "kliping-format"
@@ -60,6 +71,14 @@ def article_fields(article: Article) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Drift:
+    """How the index and its archive disagree; ``repairable`` when a catch-up from zero mends it."""
+
+    reason: str
+    repairable: bool
+
+
 class SearchIndex:
     """A Whoosh index directory with its archive watermark."""
 
@@ -75,6 +94,10 @@ class SearchIndex:
             self.path.mkdir(parents=True, exist_ok=True)
             ix = whoosh_index.create_in(str(self.path), build_schema())
             _write_format(self.path)
+            (self.path / ARCHIVE_FILE).unlink(missing_ok=True)
+            if self.watermark():  # left by a lost index (a partial restore): the new one has indexed nothing
+                log.warning("event=index_recreated stale_watermark=%d (catching up from the start)", self.watermark())
+                self._set_watermark(0)
             return ix
         found = _read_format(self.path)
         if found != FORMAT:
@@ -95,11 +118,52 @@ class SearchIndex:
         except (FileNotFoundError, ValueError):
             return 0
 
-    def _set_watermark(self, seq: int, path: Path | None = None) -> None:
-        target = (path or self.path) / WATERMARK_FILE
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(str(seq))
-        tmp.replace(target)
+    def _set_watermark(self, seq: int, path: Path | None = None, archive: Archive | None = None) -> None:
+        if archive is not None:  # first, so the watermark (which readers watch) never names an unrecorded archive
+            record = {"archive_id": archive.identity(), "articles": archive.count(), "seq": seq}
+            _write_atomic((path or self.path) / ARCHIVE_FILE, json.dumps(record))
+        _write_atomic((path or self.path) / WATERMARK_FILE, str(seq))
+
+    def built_from(self) -> dict[str, Any]:
+        """The archive record of the last catch-up or rebuild; empty for an index older than the record."""
+        try:
+            record = json.loads((self.path / ARCHIVE_FILE).read_text())
+        except (FileNotFoundError, ValueError):
+            return {}
+        return record if isinstance(record, dict) else {}
+
+    def drift(self, archive: Archive) -> Drift | None:
+        """How the index disagrees with ``archive``, or None when it holds exactly what the watermark says.
+
+        Read in an order that stays true while another process catches up: the watermark first, the
+        documents next, the archive last (its counts only grow, the rows at or before a seq only shrink).
+        """
+        mark, record = self.watermark(), self.built_from()
+        if not self.exists():
+            if mark:
+                return Drift(f"the index is missing but its watermark says it holds the archive up to change "
+                             f"{mark}", repairable=True)
+            return None
+        documents = self.doc_count()
+        ident, top, articles = archive.identity(), archive.max_seq(), archive.count()
+        wrong = None
+        if record.get("archive_id") and ident and record["archive_id"] != ident:
+            wrong = f"the index was built from another archive (id {record['archive_id']}, this one is {ident})"
+        elif mark > top:
+            wrong = (f"the index's watermark (change {mark}) is ahead of the archive (last change {top}): "
+                     "the archive is older than the index, e.g. a restored copy")
+        elif int(record.get("articles") or 0) > articles:
+            wrong = (f"the archive has {articles} articles, fewer than the {record['articles']} it had when the "
+                     "index last caught up: it was replaced by an older copy")
+        elif documents > articles:
+            wrong = f"the index holds {documents} documents, more than the archive's {articles} articles"
+        if wrong:
+            return Drift(wrong, repairable=documents == 0)
+        expected = archive.count_up_to(mark)
+        if documents < expected:
+            return Drift(f"the index holds {documents} documents but the archive has {expected} articles it should "
+                         f"have indexed (up to change {mark}): documents were lost", repairable=True)
+        return None
 
     # -- writing -----------------------------------------------------------
 
@@ -126,6 +190,13 @@ class SearchIndex:
         the articles as they are then: an older copy never lands over a newer one.
         (A batch may still be indexed twice, harmlessly: documents replace by id.)
         """
+        drift = self.drift(archive)
+        if drift and not drift.repairable:
+            raise IndexDrift(f"the index at {self.path} does not match the archive at {archive.path}: {drift.reason}. "
+                             "Rebuild it from the archive with `kliping reindex`")
+        if drift:
+            log.warning("event=index_drift reason=%r (indexing the whole archive again)", drift.reason)
+            self._set_watermark(0)
         done = 0
         while next(iter(archive.changed_since(self.watermark())), None) is not None:
             writer = self.writer()
@@ -140,7 +211,7 @@ class SearchIndex:
             except BaseException:
                 writer.cancel()
                 raise
-            self._set_watermark(max(batch[-1][0], self.watermark()))
+            self._set_watermark(max(batch[-1][0], self.watermark()), archive=archive)
             done += len(batch)
             if progress:
                 progress(len(batch))
@@ -175,7 +246,7 @@ class SearchIndex:
             raise
         if progress:
             progress(count % 500)
-        self._set_watermark(top, fresh)
+        self._set_watermark(top, fresh, archive)
         self._swap(fresh)
         return count
 
@@ -186,6 +257,12 @@ class SearchIndex:
             self.path.rename(old)
         fresh.rename(self.path)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_atomic(target: Path, text: str) -> None:
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(text)
+    tmp.replace(target)
 
 
 def _read_format(path: Path) -> int | None:

@@ -7,6 +7,11 @@ that day, or ``max_pages`` is reached; every listed article is fetched as a craw
 would (already stored URLs are skipped). How far each day got is kept in the
 archive's ``backfill_progress`` table after every index page, so an interrupted
 backfill resumes where it stopped: finished days are not asked for again.
+
+A day is done only when its index was really read: a missing *first* page (404,
+410, 400) says the template is wrong, not that the day is over, so the day fails
+and stays to be walked again once the template is fixed. ``redo`` walks days
+already marked done again (after a wrong template was fixed, say).
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ __all__ = ["Backfill", "BackfillSummary", "days_between", "index_page_url"]
 
 log = logging.getLogger(__name__)
 
-#: Statuses that mean a day's index has no such page: the day is done. Any other error leaves it to retry.
+#: Statuses that mean a day's index has no such page: after page 1 the day is done; on page 1 the day fails
+#: (no index at all: a wrong template). Any other error leaves the day to retry.
 PAST_THE_LAST_PAGE = frozenset({400, 404, 410})
 
 DEFAULT_MAX_PAGES = 50
@@ -39,6 +45,7 @@ class BackfillSummary:
     source: str
     days: int = 0
     days_already_done: int = 0
+    days_failed: int = 0
     index_pages: int = 0
     crawl: SourceSummary = field(default_factory=lambda: SourceSummary(""))
 
@@ -70,10 +77,12 @@ def days_between(start: date, end: date) -> Iterator[date]:
 class Backfill:
     """Walks one source's dated index pages with a :class:`SourceCrawler`."""
 
-    def __init__(self, crawler: SourceCrawler, archive: Archive, *, max_pages: int = DEFAULT_MAX_PAGES) -> None:
+    def __init__(self, crawler: SourceCrawler, archive: Archive, *, max_pages: int = DEFAULT_MAX_PAGES,
+                 redo: bool = False) -> None:
         self.crawler = crawler
         self.archive = archive
         self.max_pages = max_pages
+        self.redo = redo
 
     def run(self, source: Source, start: date, end: date, *,
             on_day: Callable[[date], None] | None = None) -> BackfillSummary:
@@ -83,10 +92,12 @@ class Backfill:
             if self.crawler.stop.is_set():
                 break
             summary.days += 1
-            page, done = self._progress(source.name, day)
+            page, done = (0, False) if self.redo else self._progress(source.name, day)
             if done:
                 summary.days_already_done += 1
             else:
+                if self.redo:
+                    self._forget(source.name, day)  # an interrupted redo resumes from its own progress
                 self._day(source, day, page + 1, summary)
             if on_day:
                 on_day(day)
@@ -103,11 +114,15 @@ class Backfill:
                                                                           source.compiled_pattern)]
             except HTTPStatusError as exc:
                 if exc.status not in PAST_THE_LAST_PAGE:  # 5xx, a 429 left after retries, a 403 firewall
-                    summary.crawl.fail(url, f"index page failed: {exc}")
+                    self._fail(url, f"index page failed: {exc}", summary)
                     return  # not done: a later backfill tries this day again
+                if page == 1:  # no index at all for the day: a wrong template, not the end of the day's pages
+                    self._fail(url, f"the day's first index page is missing ({exc}); the day is not marked done. "
+                                    "Is index_url_template right? Fix it and run the backfill again", summary)
+                    return
                 break
             except FetchError as exc:
-                summary.crawl.fail(url, f"index page failed: {exc}")
+                self._fail(url, f"index page failed: {exc}", summary)
                 return
             summary.index_pages += 1
             fresh = [link for link in dict.fromkeys(links) if link not in seen]
@@ -124,11 +139,20 @@ class Backfill:
                 return
         self._save(source.name, day, page, done=True)
 
+    @staticmethod
+    def _fail(url: str, reason: str, summary: BackfillSummary) -> None:
+        summary.days_failed += 1
+        summary.crawl.fail(url, reason)
+
     def _progress(self, source: str, day: date) -> tuple[int, bool]:
         row = self.archive.db.execute(
             "SELECT page, done FROM backfill_progress WHERE source = ? AND day = ?", (source, day.isoformat())
         ).fetchone()
         return (row["page"], bool(row["done"])) if row else (0, False)
+
+    def _forget(self, source: str, day: date) -> None:
+        with self.archive.transaction() as db:
+            db.execute("DELETE FROM backfill_progress WHERE source = ? AND day = ?", (source, day.isoformat()))
 
     def _save(self, source: str, day: date, page: int, *, done: bool) -> None:
         with self.archive.transaction() as db:

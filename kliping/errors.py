@@ -14,6 +14,7 @@ surface (the CLI, the API) turns them into messages in one place::
     ├── ArchiveError         the SQLite archive could not be read or written
     ├── IndexBusy            the Whoosh index stayed locked past the timeout
     ├── IndexOutdated        the index was built by another kliping version: reindex
+    │   └── IndexDrift       the index holds what its archive does not (another or older archive): reindex
     ├── AlreadyRunning       another daemon holds the data_dir's lock (carries .pid)
     └── QueryError           a search query or filter is malformed (carries .query)
         └── QueryTooCostly   the query ran out of its time or expansion budget
@@ -91,6 +92,12 @@ class IndexBusy(KlipingError):
 
 class IndexOutdated(KlipingError):
     code = "index_outdated"
+
+
+class IndexDrift(IndexOutdated):
+    """The index was built from another archive, or a newer copy of this one: only a rebuild repairs it."""
+
+    code = "index_drift"
 
 
 class AlreadyRunning(KlipingError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -116,3 +117,42 @@ def test_a_refused_index_page_leaves_the_day_to_retry(local_site: LocalSite, mak
                           ok_codes=(0, 1))
     assert result["crawl"]["failed"] >= 1
     assert query(config, "SELECT COUNT(*) FROM backfill_progress WHERE done = 1")[0][0] == 0
+
+
+def test_a_wrong_template_fails_every_day_and_marks_none_done(local_site: LocalSite, make_config) -> None:  # type: ignore[no-untyped-def]
+    """Every first index page a 404: the days fail with the reason (exit 1), so a fixed template then works."""
+    urls = build_site(local_site)
+    wrong = {**backfill_source(local_site), "index_url_template": local_site.url("/index/{date:%Y-%m-%d}?p={page}")}
+    config = make_config([wrong])
+    result = kliping_json(config, "backfill", "--source", "lokal", "--from", DAYS[0], "--to", DAYS[-1],
+                          ok_codes=(1,))
+    assert result["days_failed"] == len(DAYS) and result["crawl"]["failed"] == len(DAYS)
+    assert all("index_url_template" in error["reason"] for error in result["crawl"]["errors"])
+    assert query(config, "SELECT COUNT(*) FROM backfill_progress WHERE done = 1")[0][0] == 0
+    config = make_config([backfill_source(local_site)])
+    fixed = kliping_json(config, "backfill", "--source", "lokal", "--from", DAYS[0], "--to", DAYS[-1])
+    assert fixed["days_already_done"] == 0 and fixed["crawl"]["new"] == len(urls)
+
+
+def test_an_empty_index_page_is_a_day_done(local_site: LocalSite, make_config) -> None:  # type: ignore[no-untyped-def]
+    local_site.add(f"/indeks/{DAYS[0]}?page=1", "<html><body><p>Tidak ada berita.</p></body></html>")
+    config = make_config([backfill_source(local_site)])
+    result = kliping_json(config, "backfill", "--source", "lokal", "--from", DAYS[0], "--to", DAYS[0])
+    assert result["days_failed"] == 0 and result["crawl"]["failed"] == 0
+    assert query(config, "SELECT COUNT(*) FROM backfill_progress WHERE done = 1")[0][0] == 1
+
+
+def test_redo_walks_days_already_marked_done(local_site: LocalSite, make_config) -> None:  # type: ignore[no-untyped-def]
+    """Days wrongly marked done (by an older kliping, on a wrong template) are walked again with --redo."""
+    urls = build_site(local_site)
+    config = make_config([backfill_source(local_site)])
+    kliping_json(config, "backfill", "--source", "lokal", "--from", DAYS[0], "--to", DAYS[0])  # creates the archive
+    day_urls = [url for url in urls if DAYS[1] in url]
+    with sqlite3.connect(config.parent / "data" / "archive.sqlite3") as db:
+        db.execute("INSERT INTO backfill_progress (source, day, page, done) VALUES ('lokal', ?, 1, 1)", (DAYS[1],))
+    again = kliping_json(config, "backfill", "--source", "lokal", "--from", DAYS[1], "--to", DAYS[1])
+    assert again["days_already_done"] == 1 and again["crawl"]["new"] == 0
+    redone = kliping_json(config, "backfill", "--source", "lokal", "--from", DAYS[0], "--to", DAYS[1], "--redo")
+    assert redone["days_already_done"] == 0 and redone["crawl"]["new"] == len(day_urls)
+    assert redone["crawl"]["known"] == PER_PAGE * PAGES_PER_DAY
+    assert local_site.count(f"/indeks/{DAYS[1]}?page=2") == 1

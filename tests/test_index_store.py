@@ -11,7 +11,7 @@ from whoosh.query import Term
 from index.archive import Archive
 from index.store import FORMAT_FILE, SearchIndex
 from ingest.article import Article
-from kliping.errors import IndexOutdated
+from kliping.errors import IndexDrift, IndexOutdated
 
 
 def article(n: int) -> Article:
@@ -101,3 +101,90 @@ def test_two_catch_ups_at_once_index_each_article_once_at_its_newest(archive: Ar
     assert first.watermark() == archive.max_seq()
     with first.open().searcher() as searcher:
         assert [hit["id"] for hit in searcher.search(Term("body", "gempa"))] == [article(3).id]
+
+
+def copy_of(archive: Archive, path: Path) -> Archive:
+    """A copy of the archive as it is now (a backup that may be restored later)."""
+    archive.db.execute(f"VACUUM INTO '{path}'")
+    return Archive(path)
+
+
+def test_a_lost_index_with_a_leftover_watermark_indexes_everything_again(archive: Archive, tmp_path: Path) -> None:
+    """A partial restore without the index's table of contents: the new index starts from change 0, not the old
+    watermark, so every article is searchable again."""
+    index = SearchIndex(tmp_path / "index")
+    index.catch_up(archive)
+    for toc in index.path.glob("_MAIN_*.toc"):
+        toc.unlink()
+    assert index.drift(archive) and index.drift(archive).repairable  # type: ignore[union-attr]
+    archive.upsert(article(5))
+    assert index.catch_up(archive) == 6
+    assert index.doc_count() == 6 and index.drift(archive) is None
+
+
+def test_a_search_opening_the_lost_index_first_does_not_keep_the_watermark(archive: Archive, tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "index")
+    index.catch_up(archive)
+    for toc in index.path.glob("_MAIN_*.toc"):
+        toc.unlink()
+    index.open()  # as `kliping search` does
+    assert index.watermark() == 0
+    assert index.catch_up(archive) == 5 and index.doc_count() == 5
+
+
+def test_an_index_that_lost_documents_is_caught_up_from_zero(archive: Archive, tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "index")
+    index.catch_up(archive)
+    writer = index.writer()
+    writer.delete_by_term("id", article(2).id)
+    writer.commit()
+    assert "lost" in index.drift(archive).reason  # type: ignore[union-attr]
+    assert index.catch_up(archive) == 5
+    assert index.doc_count() == 5 and index.drift(archive) is None
+
+
+def test_an_older_copy_of_the_archive_is_refused_until_reindex(archive: Archive, tmp_path: Path) -> None:
+    """The archive replaced by an older backup: its new articles would sit under the watermark, never indexed."""
+    older = copy_of(archive, tmp_path / "older.sqlite3")
+    index = SearchIndex(tmp_path / "index")
+    for n in range(5, 9):
+        archive.upsert(article(n))
+    index.catch_up(archive)
+    older.upsert(article(20))
+    drift = index.drift(older)
+    assert drift and not drift.repairable and "ahead of the archive" in drift.reason
+    with pytest.raises(IndexDrift, match="kliping reindex"):
+        index.catch_up(older)
+    assert index.rebuild(older) == 6
+    assert index.drift(older) is None and index.catch_up(older) == 0
+    assert index.open().searcher().document(id=article(20).id)
+
+
+def test_an_older_copy_with_as_many_changes_is_found_by_its_article_count(archive: Archive, tmp_path: Path) -> None:
+    older = copy_of(archive, tmp_path / "older.sqlite3")
+    index = SearchIndex(tmp_path / "index")
+    archive.upsert(article(5))
+    index.catch_up(archive)
+    older.upsert(Article(**{**article(0).__dict__, "body": "Isi yang diubah."}))  # same max seq, one article fewer
+    drift = index.drift(older)
+    assert drift and not drift.repairable and "fewer" in drift.reason
+
+
+def test_an_index_of_another_archive_is_refused(archive: Archive, tmp_path: Path) -> None:
+    other = Archive(tmp_path / "other.sqlite3")
+    for n in range(10, 17):
+        other.upsert(article(n))
+    index = SearchIndex(tmp_path / "index")
+    index.catch_up(archive)
+    assert archive.identity() and archive.identity() != other.identity()
+    with pytest.raises(IndexDrift, match="another archive"):
+        index.catch_up(other)
+
+
+def test_an_in_step_index_shows_no_drift(archive: Archive, tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "index")
+    assert index.drift(archive) is None  # not built yet: behind, not drifted
+    index.catch_up(archive)
+    archive.upsert(article(5))
+    assert index.drift(archive) is None
+    assert index.built_from()["archive_id"] == archive.identity()

@@ -24,15 +24,18 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--from", "start", required=True, type=DAY, help="First day, YYYY-MM-DD.")
 @click.option("--to", "end", required=True, type=DAY, help="Last day, YYYY-MM-DD (inclusive).")
 @click.option("--max-pages", default=50, show_default=True, help="Most index pages read per day.")
+@click.option("--redo", is_flag=True, help="Walk days already marked done again (e.g. after fixing the template).")
 @json_option
 @pass_app
 def command(app, source_name: str, start: datetime, end: datetime, max_pages: int,  # type: ignore[no-untyped-def]
-            as_json: bool) -> None:
+            redo: bool, as_json: bool) -> None:
     """Walk the source's index_url_template day by day and store every article listed.
 
     Resumable: progress is kept per day and page in the archive, so after an
     interruption the same command goes on where it stopped (finished days are
-    skipped). Ctrl-C stops after the article in hand. Exits 1 if anything failed.
+    skipped; --redo walks them again). A day whose first index page is
+    missing (404) is not done: it fails, naming the URL, so a wrong template
+    shows. Ctrl-C stops after the article in hand. Exits 1 if anything failed.
 
     \b
     Example (with index_url_template: 'https://site/indeks/{date:%Y-%m-%d}?page={page}'):
@@ -52,7 +55,7 @@ def command(app, source_name: str, start: datetime, end: datetime, max_pages: in
 
         try:
             with tqdm(total=total, desc=f"backfill {source.name}", unit="day", leave=False) as bar:
-                summary = Backfill(crawler, archive, max_pages=max_pages).run(
+                summary = Backfill(crawler, archive, max_pages=max_pages, redo=redo).run(
                     source, start.date(), end.date(), on_day=lambda _: bar.update(1))
         finally:
             restore()  # Ctrl-C during the indexing below interrupts it as usual
@@ -84,7 +87,8 @@ def _report(summary: BackfillSummary, indexed: int, as_json: bool, *, interrupte
                               ensure_ascii=False, indent=2))
         return
     c = summary.crawl
-    click.echo(f"{summary.source}: {summary.days} days ({summary.days_already_done} already done), "
+    click.echo(f"{summary.source}: {summary.days} days ({summary.days_already_done} already done, "
+               f"{summary.days_failed} failed), "
                f"{summary.index_pages} index pages, {c.found} links: new {c.new}, already known {c.known}, "
                f"failed {c.failed}; {indexed} indexed")
     for error in c.errors:

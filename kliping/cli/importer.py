@@ -12,7 +12,7 @@ from ingest.article import Article
 from kliping.app import open_archive, open_index
 from kliping.cli import EXIT_FAILED, pass_app
 from kliping.cli.options import progress_bar
-from kliping.errors import ArchiveError
+from kliping.errors import ArchiveError, IndexDrift
 
 
 def _open(path: Path):  # type: ignore[no-untyped-def]
@@ -54,8 +54,13 @@ def command(app, file: Path, source: str | None) -> None:  # type: ignore[no-unt
                 counts["skipped"] += 1
                 click.echo(f"{file}:{number}: skipped: {exc}", err=True)
             bar.update(1)
-    indexed = open_index(app.config).catch_up(archive)
-    click.echo(f"imported {file}: new {counts['new']}, updated {counts['updated']}, "
-               f"unchanged {counts['unchanged']}, skipped {counts['skipped']}; indexed {indexed}")
+    imported = (f"imported {file}: new {counts['new']}, updated {counts['updated']}, "
+                f"unchanged {counts['unchanged']}, skipped {counts['skipped']}")
+    try:
+        indexed = open_index(app.config).catch_up(archive)
+    except IndexDrift:  # archived all the same; the error says how to rebuild the index
+        click.echo(f"{imported}; not indexed")
+        raise
+    click.echo(f"{imported}; indexed {indexed}")
     if counts["skipped"]:
         raise SystemExit(EXIT_FAILED)

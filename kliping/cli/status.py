@@ -23,6 +23,8 @@ def collect_status(config) -> dict:  # type: ignore[no-untyped-def]
     states = _daemon_states(archive)
     pid = holder_pid(config.data_dir)
     documents, indexed = _indexed(index)
+    drift = index.drift(archive) if archive else None
+    behind = archive.count() - archive.count_up_to(index.watermark()) if archive and not drift else 0
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0).isoformat(timespec="seconds")
     names = [s.name for s in config.sources] + sorted(set(counts) - {s.name for s in config.sources})
     sources = []
@@ -43,7 +45,8 @@ def collect_status(config) -> dict:  # type: ignore[no-untyped-def]
         "data_dir": str(config.data_dir),
         "daemon": {"running": pid is not None, "pid": pid},
         "archive": {"articles": total},
-        "index": {"documents": documents, "watermark": index.watermark()},
+        "index": {"documents": documents, "watermark": index.watermark(), "in_step": drift is None and not behind,
+                  "drift": drift.reason if drift else None, "changes_to_index": behind},
         "sources": sources,
     }
 
@@ -107,8 +110,18 @@ def command(app, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     daemon = status["daemon"]
     click.echo(f"daemon: {'running, pid ' + str(daemon['pid']) if daemon['running'] else 'not running'}")
     click.echo(f"archive: {status['archive']['articles']} articles; index: {status['index']['documents']} documents")
+    click.echo(f"index: {_in_step(status['index'])}")
     for s in status["sources"]:
         _print_source(s)
+
+
+def _in_step(index: dict) -> str:  # type: ignore[type-arg]
+    if index["drift"]:
+        return f"drifted from the archive: {index['drift']}. Fix: `kliping reindex`"
+    if index["changes_to_index"]:
+        return (f"{index['changes_to_index']} archived articles not indexed yet (the next crawl or import "
+                "indexes them, or `kliping reindex --catch-up`)")
+    return "in step with the archive"
 
 
 def _print_source(s: dict) -> None:  # type: ignore[type-arg]
