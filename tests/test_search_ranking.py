@@ -54,7 +54,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
                                published="2019-09-03T10:00:00+07:00"))
     index = SearchIndex(root / "index")
     index.catch_up(archive)
-    return Engine(index, archive)
+    return Engine(index, archive, refresh_every=0)  # sees what a test adds at once
 
 
 def urls(engine: Engine, query: str, **kw) -> list[str]:  # type: ignore[no-untyped-def]
