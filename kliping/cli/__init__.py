@@ -25,6 +25,7 @@ from kliping.errors import (
     IndexOutdated,
     KlipingError,
     NotAnArticle,
+    NothingArchived,
     QueryError,
 )
 
@@ -60,7 +61,7 @@ class KlipingGroup(click.Group):
 def exit_code_for(exc: KlipingError) -> int:
     if isinstance(exc, ConfigError | QueryError):
         return EXIT_USAGE
-    if isinstance(exc, NotAnArticle):
+    if isinstance(exc, NotAnArticle | NothingArchived):
         return EXIT_NOT_FOUND
     if isinstance(exc, IndexBusy | IndexOutdated | AlreadyRunning):
         return EXIT_BUSY

@@ -1,0 +1,145 @@
+"""What the CLI says when the user's setup or files are wrong: one line naming the path and the fix,
+an exit code that means something, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from corpus import corpus_records
+
+from kliping.cli import main
+
+
+def run(config: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--config", str(config), *args])
+
+
+def one_line_error(result: Result) -> str:
+    """The error line, after checking there is exactly one and no traceback."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.output
+    assert "Traceback" not in result.output
+    return errors[0]
+
+
+def write_config(tmp_path: Path, data_dir: Path) -> Path:
+    config = tmp_path / "config.yaml"
+    config.write_text(f"data_dir: {data_dir}\nsources: []\n")
+    return config
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    return write_config(tmp_path, tmp_path / "data")
+
+
+@pytest.fixture(scope="module")
+def archived(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A config whose data_dir holds a small imported archive."""
+    root = tmp_path_factory.mktemp("archived")
+    config = write_config(root, root / "data")
+    (root / "some.jsonl").write_text("\n".join(json.dumps(r) for r in corpus_records(40, every=50)) + "\n")
+    result = run(config, "import", str(root / "some.jsonl"))
+    assert result.exit_code == 0, result.output
+    return config
+
+
+# -- an empty archive --------------------------------------------------------
+
+def test_search_before_anything_is_archived_says_so_and_exits_3(config: Path) -> None:
+    result = run(config, "search", "banjir")
+    assert result.exit_code == 3, result.output
+    assert "nothing archived yet: run kliping crawl or kliping import" in one_line_error(result)
+
+
+def test_search_when_the_archive_holds_nothing_says_so_and_exits_3(config: Path, tmp_path: Path) -> None:
+    (tmp_path / "bad.jsonl").write_text("{not json\n")
+    run(config, "import", str(tmp_path / "bad.jsonl"))  # creates the archive and the index, empty
+    result = run(config, "search", "banjir")
+    assert result.exit_code == 3, result.output
+    assert "nothing archived yet: run kliping crawl or kliping import" in one_line_error(result)
+
+
+# -- the data directory --------------------------------------------------------
+
+@pytest.mark.parametrize("command", [["search", "banjir"], ["import", "{file}"], ["reindex"]])
+def test_a_data_dir_that_is_a_file_is_named_with_the_fix(tmp_path: Path, command: list[str]) -> None:
+    (tmp_path / "afile").write_text("not a directory")
+    (tmp_path / "x.jsonl").write_text(json.dumps(next(corpus_records(1))) + "\n")
+    config = write_config(tmp_path, tmp_path / "afile")
+    result = run(config, *[arg.format(file=tmp_path / "x.jsonl") for arg in command])
+    line = one_line_error(result)
+    assert result.exit_code == 2, result.output
+    assert str(tmp_path / "afile") in line and "is a file" in line and "data_dir" in line
+
+
+def test_a_read_only_data_dir_is_named_with_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import index.archive
+
+    data = tmp_path / "data"
+    data.mkdir()
+    real_access = index.archive.os.access
+    monkeypatch.setattr(index.archive.os, "access", lambda p, mode: False if Path(p) == data else real_access(p, mode))
+    (tmp_path / "x.jsonl").write_text(json.dumps(next(corpus_records(1))) + "\n")
+    result = run(write_config(tmp_path, data), "import", str(tmp_path / "x.jsonl"))
+    line = one_line_error(result)
+    assert result.exit_code == 2, result.output
+    assert str(data) in line and "writable" in line
+
+
+def test_a_data_dir_that_cannot_be_created_is_named(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    (tmp_path / "x.jsonl").write_text(json.dumps(next(corpus_records(1))) + "\n")
+    result = run(write_config(tmp_path, tmp_path / "afile" / "data"), "import", str(tmp_path / "x.jsonl"))
+    line = one_line_error(result)
+    assert result.exit_code == 2, result.output
+    assert str(tmp_path / "afile") in line and "data_dir" in line
+
+
+# -- a damaged archive --------------------------------------------------------
+
+def _damaged_copy(archived: Path, tmp_path: Path, how: str) -> Path:
+    data = tmp_path / "data"
+    data.mkdir()
+    source = archived.parent / "data"
+    for entry in source.iterdir():  # the index too: only the archive is damaged
+        if entry.is_dir():
+            shutil.copytree(entry, data / entry.name)
+    with sqlite3.connect(source / "archive.sqlite3") as db:  # everything in the main file, none in the WAL
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    archive = (source / "archive.sqlite3").read_bytes()
+    damaged = archive[: len(archive) // 3] if how == "truncated" else bytes(range(256)) * 200
+    (data / "archive.sqlite3").write_bytes(damaged)
+    return write_config(tmp_path, data)
+
+
+@pytest.mark.parametrize("how", ["truncated", "garbage"])
+@pytest.mark.parametrize("command", [["search", "jakarta"], ["status"], ["import", "{file}"], ["reindex"]])
+def test_a_damaged_archive_is_one_line_naming_it(archived: Path, tmp_path: Path, how: str,
+                                                 command: list[str]) -> None:
+    config = _damaged_copy(archived, tmp_path, how)
+    (tmp_path / "x.jsonl").write_text(json.dumps(next(corpus_records(1))) + "\n")
+    result = run(config, *[arg.format(file=tmp_path / "x.jsonl") for arg in command])
+    line = one_line_error(result)
+    assert result.exit_code == 1, result.output
+    assert str(tmp_path / "data" / "archive.sqlite3") in line and "unreadable" in line and "backup" in line
+
+
+# -- paging and --like --------------------------------------------------------
+
+def test_a_page_past_the_last_says_there_is_nothing_on_it(archived: Path) -> None:
+    result = run(archived, "search", "jakarta", "--page", "100000")
+    assert result.exit_code == 3, result.output
+    assert "no results on page 100000" in result.output and "showing" not in result.output
+
+
+def test_like_and_a_query_together_are_refused(archived: Path) -> None:
+    result = run(archived, "search", "banjir", "--like", "abc")
+    assert result.exit_code == 2, result.output
+    assert "not both" in result.output
