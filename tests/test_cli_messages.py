@@ -143,3 +143,108 @@ def test_like_and_a_query_together_are_refused(archived: Path) -> None:
     result = run(archived, "search", "banjir", "--like", "abc")
     assert result.exit_code == 2, result.output
     assert "not both" in result.output
+
+
+# -- kliping import --------------------------------------------------------------
+
+def _lines(count: int) -> list[str]:
+    return [json.dumps(r, ensure_ascii=False) for r in corpus_records(count, every=50)]
+
+
+def test_a_record_with_a_numeric_published_is_skipped_by_line_and_the_rest_indexed(config: Path,
+                                                                                  tmp_path: Path) -> None:
+    lines = _lines(6)
+    bad = dict(json.loads(lines[2]), url="https://x.id/angka", published=1638316800)
+    lines.insert(3, json.dumps(bad))
+    (tmp_path / "some.jsonl").write_text("\n".join(lines) + "\n")
+    result = run(config, "import", str(tmp_path / "some.jsonl"))
+    assert result.exit_code == 1, result.output
+    assert "some.jsonl:4: skipped: 'published' should be text" in result.output
+    assert "new 6" in result.output and "indexed 6" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("field,value", [("authors", 7), ("source", ["a"]), ("body", 12), ("fetched_at", 1.5)])
+def test_records_with_mistyped_fields_are_skipped(config: Path, tmp_path: Path, field: str, value: object) -> None:
+    lines = _lines(2)
+    lines.append(json.dumps(dict(json.loads(lines[0]), url="https://x.id/salah", **{field: value})))
+    (tmp_path / "some.jsonl").write_text("\n".join(lines) + "\n")
+    result = run(config, "import", str(tmp_path / "some.jsonl"))
+    assert result.exit_code == 1, result.output
+    assert f"some.jsonl:3: skipped: '{field}' should be" in result.output and "indexed 2" in result.output
+
+
+def test_a_gz_file_that_is_not_gzip_is_one_usage_error(config: Path, tmp_path: Path) -> None:
+    (tmp_path / "plain.jsonl.gz").write_text("\n".join(_lines(2)) + "\n")
+    result = run(config, "import", str(tmp_path / "plain.jsonl.gz"))
+    assert result.exit_code == 2, result.output
+    assert "plain.jsonl.gz is not a gzip file" in one_line_error(result)
+    assert "Aborted" not in result.output
+
+
+def test_a_truncated_gz_file_imports_what_it_holds_and_says_where_it_ended(config: Path, tmp_path: Path) -> None:
+    import gzip
+
+    whole = gzip.compress(("\n".join(_lines(40)) + "\n").encode())
+    (tmp_path / "cut.jsonl.gz").write_bytes(whole[: len(whole) // 2])
+    result = run(config, "import", str(tmp_path / "cut.jsonl.gz"))
+    assert result.exit_code == 1, result.output
+    line = one_line_error(result)
+    assert "cut.jsonl.gz cannot be read after line" in line and "truncated" in line
+    assert "Aborted" not in result.output
+    assert "new 0" not in result.output and "indexed 0" not in result.output  # what it held is archived and indexed
+
+
+def test_a_full_disk_stops_the_import_with_one_line(config: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from index.archive import Archive
+
+    real_upsert = Archive.upsert
+    calls = []
+
+    def upsert(self, article):  # type: ignore[no-untyped-def]
+        calls.append(article.url)
+        if len(calls) > 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_upsert(self, article)
+
+    monkeypatch.setattr(Archive, "upsert", upsert)
+    (tmp_path / "many.jsonl").write_text("\n".join(_lines(40)) + "\n")
+    result = run(config, "import", str(tmp_path / "many.jsonl"))
+    assert result.exit_code == 1, result.output
+    line = one_line_error(result)
+    assert "many.jsonl:4: no space left on device" in line and "after 3 new" in line
+    assert len(calls) == 4, "it stops at the first failure"
+    assert result.output.count("no space left") == 1
+
+
+def test_a_failing_archive_stops_the_import_instead_of_skipping_every_line(config: Path, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from index.archive import Archive
+    from kliping.errors import ArchiveError
+
+    def upsert(self, article):  # type: ignore[no-untyped-def]
+        raise ArchiveError("the disk holding the archive is full; free some space and run again")
+
+    monkeypatch.setattr(Archive, "upsert", upsert)
+    (tmp_path / "many.jsonl").write_text("\n".join(_lines(20)) + "\n")
+    result = run(config, "import", str(tmp_path / "many.jsonl"))
+    assert result.exit_code == 1, result.output
+    assert "many.jsonl:1:" in one_line_error(result) and "skipped" not in result.output
+
+
+def test_a_full_disk_anywhere_is_one_line(config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from index.store import SearchIndex
+
+    def full(self, archive, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, "No space left on device", str(self.path / "_MAIN_1.toc"))
+
+    monkeypatch.setattr(SearchIndex, "catch_up", full)
+    (tmp_path / "some.jsonl").write_text("\n".join(_lines(2)) + "\n")
+    result = run(config, "import", str(tmp_path / "some.jsonl"))
+    assert result.exit_code == 1, result.output
+    assert "no space left on the device writing" in one_line_error(result)
