@@ -248,3 +248,62 @@ def test_a_full_disk_anywhere_is_one_line(config: Path, tmp_path: Path, monkeypa
     result = run(config, "import", str(tmp_path / "some.jsonl"))
     assert result.exit_code == 1, result.output
     assert "no space left on the device writing" in one_line_error(result)
+
+
+# -- kliping serve --------------------------------------------------------------
+
+@pytest.fixture
+def fake_uvicorn(monkeypatch: pytest.MonkeyPatch) -> list[dict]:  # type: ignore[type-arg]
+    """``serve`` records what it would start instead of starting it."""
+    import search.api.server
+
+    started: list[dict] = []  # type: ignore[type-arg]
+    monkeypatch.setattr(search.api.server, "serve", lambda app, **options: started.append(options))
+    monkeypatch.delenv("KLIPING_API_TOKEN", raising=False)
+    return started
+
+
+def test_a_port_in_use_is_a_clear_usage_error(config: Path, fake_uvicorn: list) -> None:  # type: ignore[type-arg]
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = run(config, "serve", "--port", str(port))
+    assert result.exit_code == 2, result.output
+    assert f"port {port} is in use" in one_line_error(result) and "--port" in result.output
+    assert not fake_uvicorn
+
+
+def test_uvicorns_startup_failure_is_not_nothing_found(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import search.api.server
+
+    def fail(app, **options):  # type: ignore[no-untyped-def]
+        raise SystemExit(3)  # uvicorn's STARTUP_FAILURE, e.g. when it loses a race for the port
+
+    monkeypatch.setattr(search.api.server, "serve", fail)
+    result = run(config, "serve", "--port", "0")
+    assert result.exit_code == 1, result.output
+
+
+@pytest.mark.parametrize(("host", "token", "warned"), [
+    ("0.0.0.0", None, True), ("192.0.2.1", None, True), ("0.0.0.0", "rahasia", False),
+    ("127.0.0.1", None, False), ("localhost", None, False), ("::1", None, False),
+])
+def test_listening_beyond_loopback_without_a_token_warns(config: Path, fake_uvicorn: list,  # type: ignore[type-arg]
+                                                         caplog: pytest.LogCaptureFixture, monkeypatch, host: str,
+                                                         token: str | None, warned: bool) -> None:
+    import kliping.cli.serve
+
+    monkeypatch.setattr(kliping.cli.serve, "check_address", lambda host, port: None)
+    if token:
+        monkeypatch.setenv("KLIPING_API_TOKEN", token)
+    with caplog.at_level("WARNING", logger="kliping.serve"):
+        result = run(config, "serve", "--host", host, "--port", "0")
+    assert result.exit_code == 0, result.output
+    assert fake_uvicorn and fake_uvicorn[0]["host"] == host
+    warnings = [r.getMessage() for r in caplog.records if r.name == "kliping.serve"]
+    assert bool(warnings) == warned, warnings
+    if warned:
+        assert "without a token" in warnings[0] and host in warnings[0]
