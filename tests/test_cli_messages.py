@@ -307,3 +307,14 @@ def test_listening_beyond_loopback_without_a_token_warns(config: Path, fake_uvic
     assert bool(warnings) == warned, warnings
     if warned:
         assert "without a token" in warnings[0] and host in warnings[0]
+
+
+@pytest.mark.parametrize("command", [["status"], ["crawl"], ["daemon"]])
+def test_every_command_names_a_data_dir_that_is_a_file(tmp_path: Path, command: list[str]) -> None:
+    (tmp_path / "afile").write_text("not a directory")
+    config = tmp_path / "config.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'afile'}\nsources:\n  - name: lokal\n    feeds: [http://127.0.0.1:9/f]\n")
+    result = run(config, *command)
+    assert result.exit_code == 2, result.output
+    line = one_line_error(result)
+    assert f"data_dir {tmp_path / 'afile'} is a file" in line
