@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import threading
 import uuid
@@ -23,7 +24,7 @@ from typing import Any, Literal
 from index.dates import to_utc_iso
 from index.schema_sql import SCHEMA
 from ingest.article import Article
-from kliping.errors import ArchiveError, IncompleteArticle
+from kliping.errors import NOTHING_ARCHIVED, ArchiveError, ConfigError, IncompleteArticle, NothingArchived
 
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -31,6 +32,114 @@ _ARTICLE_COLUMNS = (
     "id, url, source, title, body, published, authors, section, editor, language, fetched_at, "
     "first_seen, updated_at, content_hash, version, seq"
 )
+
+
+#: SQLite's result codes for a file that is damaged or not a database at all.
+_UNREADABLE = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+
+
+def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> ArchiveError:
+    return ArchiveError(
+        f"the archive {path} is unreadable ({exc}): it is truncated or not a kliping archive; "
+        "restore it from a backup, or move it away and rebuild it with kliping import or kliping crawl"
+    )
+
+
+def _translated(path: Path, exc: sqlite3.Error) -> BaseException:
+    """A damaged archive as one clear :class:`ArchiveError`; any other SQLite error as it is."""
+    if isinstance(exc, sqlite3.DatabaseError) and getattr(exc, "sqlite_errorcode", None) in _UNREADABLE:
+        return _unreadable(path, exc)
+    if isinstance(exc, sqlite3.OperationalError) and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return ArchiveError(f"the disk holding the archive {path} is full; free some space and run again")
+    return exc
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor that reports a damaged archive by its path, whichever query meets the damage."""
+
+    def _fail(self, exc: sqlite3.Error) -> BaseException:
+        return _translated(self.connection.archive_path, exc)  # type: ignore[attr-defined]
+
+    def execute(self, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+        try:
+            return super().execute(*args)
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from exc
+
+    def executemany(self, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+        try:
+            return super().executemany(*args)
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from exc
+
+    def executescript(self, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+        try:
+            return super().executescript(*args)
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from exc
+
+    def fetchone(self) -> Any:
+        try:
+            return super().fetchone()
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from exc
+
+    def fetchmany(self, *args: Any) -> list[Any]:
+        try:
+            return super().fetchmany(*args)
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from exc
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return super().fetchall()
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from exc
+
+    def __next__(self) -> Any:
+        try:
+            return super().__next__()
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from exc
+
+
+class _Connection(sqlite3.Connection):
+    """Hands out :class:`_Cursor`, for its own ``execute`` shortcuts too (the C ones make plain cursors)."""
+
+    archive_path: Path
+
+    def cursor(self, factory: Any = _Cursor) -> sqlite3.Cursor:  # type: ignore[override]
+        return super().cursor(factory)
+
+    def execute(self, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+        return self.cursor().execute(*args)
+
+    def executemany(self, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+        return self.cursor().executemany(*args)
+
+    def executescript(self, script: str) -> sqlite3.Cursor:  # type: ignore[override]
+        return self.cursor().executescript(script)
+
+
+def _unwritable_message(directory: Path, exc: BaseException | str) -> str:
+    return (f"cannot write in the data directory {directory} ({exc}); make it writable, "
+            "or set data_dir in config.yaml to a directory you can write to")
+
+
+def _check_directory(directory: Path, *, create: bool) -> None:
+    """The data directory as a :class:`ConfigError` naming it and the fix: a file, not writable, not creatable."""
+    if directory.exists() and not directory.is_dir():
+        raise ConfigError(f"data_dir {directory} is a file, not a directory; "
+                          "set data_dir in config.yaml to a directory (it is created if missing)")
+    if not create:
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create the data directory {directory} ({exc.strerror or exc}); "
+                          "set data_dir in config.yaml to a directory you can write to") from exc
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise ConfigError(_unwritable_message(directory, "permission denied"))
 
 
 def _now() -> str:
@@ -45,16 +154,18 @@ class Archive:
         self.readonly = readonly
         self._local = threading.local()
         self._timeout = timeout
+        _check_directory(self.path.parent, create=not readonly)
         if not readonly:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 self.db.executescript(SCHEMA)  # idempotent; executescript manages its own transaction
                 self.db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('archive_id', ?)",
                                 (uuid.uuid4().hex,))  # once per archive: copies keep it, another archive differs
+            except ArchiveError:
+                raise
             except sqlite3.Error as exc:
                 raise ArchiveError(f"cannot create the archive at {self.path}: {exc}") from exc
         elif not self.path.exists():
-            raise ArchiveError(f"no archive at {self.path}; run `kliping crawl` or `kliping import` first")
+            raise NothingArchived(f"{NOTHING_ARCHIVED} (there is no {self.path})")
 
     # -- connections -------------------------------------------------------
 
@@ -65,12 +176,25 @@ class Archive:
         if conn is None:
             try:
                 if self.readonly:
-                    conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=self._timeout)
+                    conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=self._timeout,
+                                           factory=_Connection)
                 else:
-                    conn = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None)
+                    conn = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None,
+                                           factory=_Connection)
+                conn.archive_path = self.path
+                if self.readonly and conn.execute(
+                        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'").fetchone() is None:
+                    raise ArchiveError(f"the archive {self.path} is unreadable (it holds no articles table): it is "
+                                       "truncated or not a kliping archive; restore it from a backup, or move it "
+                                       "away and rebuild it with kliping import or kliping crawl")
+                if not self.readonly:
                     conn.execute("PRAGMA journal_mode=WAL")
                     conn.execute("PRAGMA synchronous=NORMAL")
+            except ArchiveError:
+                raise
             except sqlite3.Error as exc:
+                if self.readonly and not os.access(self.path.parent, os.W_OK):
+                    raise ArchiveError(_unwritable_message(self.path.parent, exc)) from exc
                 raise ArchiveError(f"cannot open the archive {self.path}: {exc}") from exc
             conn.row_factory = sqlite3.Row
             self._local.conn = conn
@@ -174,6 +298,10 @@ class Archive:
             for row in rows:
                 seq = row["seq"]
                 yield seq, _article(row)
+
+    def is_empty(self) -> bool:
+        """Whether no article was ever archived (cheap: one row looked at, not counted)."""
+        return self.db.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
 
     def max_seq(self) -> int:
         return int(self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0])

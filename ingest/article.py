@@ -72,9 +72,13 @@ class Article:
         a string or ``authors`` as a list. Unknown keys are ignored.
         """
         body = data.get("body") or ""
+        if not isinstance(body, str | list):
+            raise ValueError(f"'body' should be text or a list of paragraphs, not {_kind(body)}")
         if isinstance(body, list):
             body = PARAGRAPH_SEPARATOR.join(str(p).strip() for p in body if str(p).strip())
         authors = data.get("authors")
+        if authors and not isinstance(authors, list):
+            raise ValueError(f"'authors' should be a list of names, not {_kind(authors)}")
         if not authors:
             author = data.get("author")
             if isinstance(author, list):
@@ -87,11 +91,24 @@ class Article:
             url=str(data.get("url") or ""),
             title=str(data.get("title") or ""),
             body=str(body),
-            source=data.get("source") or data.get("site"),
-            published=data.get("published"),
-            authors=list(authors),
-            section=data.get("section"),
-            editor=data.get("editor"),
-            language=data.get("language"),
-            fetched_at=data.get("fetched_at"),
+            source=_text(data, "source") or _text(data, "site"),
+            published=_text(data, "published"),
+            authors=[str(a) for a in authors],
+            section=_text(data, "section"),
+            editor=_text(data, "editor"),
+            language=_text(data, "language"),
+            fetched_at=_text(data, "fetched_at"),
         )
+
+
+def _kind(value: Any) -> str:
+    return f"{type(value).__name__} {value!r}"[:80]
+
+
+def _text(data: dict[str, Any], key: str) -> str | None:
+    """A text field of a record, or None; a number or list there is the record's mistake, said as such."""
+    value = data.get(key)
+    if value is None or isinstance(value, str):
+        return value or None
+    hint = " (an ISO 8601 date, e.g. 2021-12-31T08:12:00+07:00)" if key in ("published", "fetched_at") else ""
+    raise ValueError(f"{key!r} should be text{hint}, not {_kind(value)}")

@@ -228,7 +228,19 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     config = parse_config(text, origin=str(path))
     if not config.data_dir.is_absolute():
         config = config.model_copy(update={"data_dir": (path.parent / config.data_dir).resolve()})
+    _check_data_dir(config.data_dir, origin=str(path))
     return config
+
+
+def _check_data_dir(data_dir: Path, *, origin: str) -> None:
+    """A data_dir that is a file, or lies under one, is a config mistake: said here, once, for every command."""
+    for candidate in (data_dir, *data_dir.parents):
+        if candidate.exists():
+            if candidate.is_dir():
+                return
+            where = "is a file" if candidate == data_dir else f"cannot be created: {candidate} is a file"
+            raise ConfigError(f"{origin}: data_dir {data_dir} {where}, not a directory; "
+                              "set data_dir to a directory (it is created if missing)")
 
 
 def parse_config(text: str, *, origin: str = "config.yaml") -> Config:

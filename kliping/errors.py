@@ -12,6 +12,7 @@ surface (the CLI, the API) turns them into messages in one place::
     ├── ExtractError         a page could not be turned into an article (carries .url)
     │   └── NotAnArticle     the page is a section/tag/video/error page, not an article
     ├── ArchiveError         the SQLite archive could not be read or written
+    │   └── NothingArchived  there is no archive, or nothing in it, yet
     ├── IndexBusy            the Whoosh index stayed locked past the timeout
     ├── IndexOutdated        the index was built by another kliping version: reindex
     │   └── IndexDrift       the index holds what its archive does not (another or older archive): reindex
@@ -78,6 +79,16 @@ class NotAnArticle(ExtractError):
 
 class ArchiveError(KlipingError):
     code = "archive"
+
+
+class NothingArchived(ArchiveError):
+    """Nothing to read: no archive or index yet, or both empty. Not a failure: the user has to crawl first."""
+
+    code = "empty"
+
+
+#: What :class:`NothingArchived` says, everywhere.
+NOTHING_ARCHIVED = "nothing archived yet: run kliping crawl or kliping import"
 
 
 class IncompleteArticle(ArchiveError):

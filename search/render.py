@@ -30,7 +30,11 @@ def to_text(results: SearchResults, *, color: bool) -> str:
     lines: list[str] = []
     first = (results.page - 1) * results.size + 1
     shown = len(results.hits)
-    if results.total:
+    if results.total and not shown:
+        last = -(-results.total // results.size)
+        lines.append(f"{results.total} articles, but no results on page {results.page}: "
+                     f"the last page is {last} ({results.size} per page)")
+    elif results.total:
         lines.append(f"{results.total} articles; showing {first}-{first + shown - 1}")
     else:
         lines.append("no articles found")

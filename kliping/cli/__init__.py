@@ -11,6 +11,7 @@ index is busy or outdated, or a daemon already runs on the data dir.
 
 from __future__ import annotations
 
+import errno
 import logging
 import sys
 from typing import Any
@@ -25,6 +26,7 @@ from kliping.errors import (
     IndexOutdated,
     KlipingError,
     NotAnArticle,
+    NothingArchived,
     QueryError,
 )
 
@@ -55,12 +57,18 @@ class KlipingGroup(click.Group):
         except KlipingError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(exit_code_for(exc))
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            where = f" writing {exc.filename}" if exc.filename else ""
+            click.echo(f"Error: no space left on the device{where}; free some space and run again", err=True)
+            sys.exit(EXIT_FAILED)
 
 
 def exit_code_for(exc: KlipingError) -> int:
     if isinstance(exc, ConfigError | QueryError):
         return EXIT_USAGE
-    if isinstance(exc, NotAnArticle):
+    if isinstance(exc, NotAnArticle | NothingArchived):
         return EXIT_NOT_FOUND
     if isinstance(exc, IndexBusy | IndexOutdated | AlreadyRunning):
         return EXIT_BUSY

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+from kliping.errors import NotAnArticle, TooLarge
+
+if TYPE_CHECKING:
+    from ingest.fetch import FetchSettings
 
 
 @click.command("extract")
@@ -25,7 +32,9 @@ def command(path_or_url: str, page_url: str | None, as_json: bool, source: str |
     """
     from ingest.extract import extract_article
 
-    content, headers, fetched_url = _load(path_or_url)
+    settings = _fetch_settings()
+    content, headers, fetched_url = _load(path_or_url, settings)
+    _check_html(content, headers, page_url or fetched_url or path_or_url)
     article = extract_article(
         content,
         page_url or fetched_url,
@@ -48,19 +57,78 @@ def command(path_or_url: str, page_url: str | None, as_json: bool, source: str |
     click.echo(article.body)
 
 
-def _load(path_or_url: str) -> tuple[bytes, dict[str, str] | None, str | None]:
+def _fetch_settings() -> FetchSettings:
+    """The crawler's settings (``fetch.max_bytes`` above all) when a config file is there; the defaults if not,
+    so ``extract`` works anywhere."""
+    from ingest.fetch import FetchSettings
+    from kliping.app import fetch_settings
+    from kliping.cli import AppContext
+
+    app = click.get_current_context().find_object(AppContext)
+    if app is None or not Path(app.config_path).is_file():
+        return FetchSettings(retries=1)
+    return dataclasses.replace(fetch_settings(app.config), retries=1, min_interval=0)
+
+
+def _load(path_or_url: str, settings: FetchSettings) -> tuple[bytes, dict[str, str] | None, str | None]:
     if path_or_url.startswith(("http://", "https://")):
-        return _fetch(path_or_url)
+        return _fetch(path_or_url, settings)
     path = Path(path_or_url)
     if not path.is_file():
         raise click.BadParameter(f"no such file: {path_or_url} (give a saved HTML file or an http(s) URL)")
-    return path.read_bytes(), None, None
+    return _read_bounded(path, settings.max_bytes), None, None
 
 
-def _fetch(url: str) -> tuple[bytes, dict[str, str], str]:
+def _read_bounded(path: Path, limit: int) -> bytes:
+    """The file, if it is within the limit a fetched page is held to (checked on what is read, not only the size
+    the file system tells: a pipe or a growing file has none)."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        content = handle.read(limit + 1) if size <= limit else b""
+    if size > limit or len(content) > limit:
+        raise TooLarge(f"{path} is {max(size, len(content)):,} bytes, more than fetch.max_bytes ({limit:,}), "
+                       "the limit a fetched page is held to: is it a saved page? (raise fetch.max_bytes in "
+                       "config.yaml to read it)")
+    return content
+
+
+def _fetch(url: str, settings: FetchSettings) -> tuple[bytes, dict[str, str], str]:
     """The page as the crawler would get it: robots.txt, size and time limits, decompression."""
-    from ingest.fetch import Fetcher, FetchSettings
+    from ingest.fetch import Fetcher
 
-    with Fetcher(FetchSettings(retries=1)) as fetcher:
+    with Fetcher(settings) as fetcher:
         response = fetcher.get(url)
     return response.content, response.headers, response.url
+
+
+#: What a file starts with, for the kinds people save by mistake.
+_MAGIC = [
+    (b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"), (b"PK\x03\x04", "application/zip"),
+    (b"\x1f\x8b", "application/gzip"), (b"II*\x00", "image/tiff"), (b"MM\x00*", "image/tiff"),
+    (b"BM", "image/bmp"), (b"\x00\x00\x01\x00", "image/x-icon"),
+]
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def _content_type(content: bytes, headers: dict[str, str] | None) -> str | None:
+    """The declared type for a fetched page; for a file, the type its first bytes show (None: may be HTML)."""
+    for key, value in (headers or {}).items():
+        if key.lower() == "content-type" and value.strip():
+            return value.split(";")[0].strip().lower()
+    for magic, kind in _MAGIC:
+        if content.startswith(magic):
+            return kind
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    if content[4:12] in (b"ftypavif", b"ftypheic", b"ftypmif1"):
+        return "image/avif" if content[8:12] == b"avif" else "image/heic"
+    return None
+
+
+def _check_html(content: bytes, headers: dict[str, str] | None, where: str) -> None:
+    kind = _content_type(content, headers)
+    looks_like_markup = content[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")  # a mislabelled page
+    if kind and kind not in _HTML_TYPES and not looks_like_markup:
+        raise NotAnArticle(f"not HTML (content type {kind}): {where} holds no web page to extract an article from",
+                           url=where)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -12,13 +15,34 @@ from ingest.article import Article
 from kliping.app import open_archive, open_index
 from kliping.cli import EXIT_FAILED, pass_app
 from kliping.cli.options import progress_bar
-from kliping.errors import ArchiveError, IndexDrift
+from kliping.errors import ArchiveError, IncompleteArticle, IndexDrift
 
 
 def _open(path: Path):  # type: ignore[no-untyped-def]
     if path.suffix == ".gz":
         return gzip.open(path, "rt", encoding="utf-8", errors="replace")
     return path.open(encoding="utf-8", errors="replace")
+
+
+class _EndedEarly(Exception):
+    """The file could not be read past some line: not gzip, truncated or corrupt."""
+
+
+def _numbered(lines, path: Path) -> Iterator[tuple[int, str]]:  # type: ignore[no-untyped-def]
+    """The file's lines with their numbers; a gzip that will not decompress becomes one clear error."""
+    number = 0
+    try:
+        for number, line in enumerate(lines, start=1):  # noqa: B007 (number is read after the loop)
+            yield number, line
+    except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
+        if number == 0 and isinstance(exc, gzip.BadGzipFile) and "Not a gzipped file" in str(exc):
+            raise click.BadParameter(f"{path} is not a gzip file ({exc}); give JSON Lines, or gzip them first",
+                                     param_hint="FILE") from None
+        if isinstance(exc, OSError) and not isinstance(exc, gzip.BadGzipFile):
+            raise
+        reason = "it ends early: truncated?" if isinstance(exc, EOFError) else f"it is damaged: {exc}"
+        raise _EndedEarly(f"{path} cannot be read after line {number} ({reason}); "
+                          f"lines 1-{number} were imported, the rest was not") from exc
 
 
 @click.command("import")
@@ -31,7 +55,8 @@ def command(app, file: Path, source: str | None) -> None:  # type: ignore[no-unt
     Each line is one object with the keys of `kliping extract --json` (url,
     title, body, published, author, source, ...). A bad line is reported
     with its number and skipped; the rest is imported. Exits 1 if any line
-    was skipped.
+    was skipped, or if the file could not be read to its end. A full disk
+    stops the import at once.
 
     \b
     Example:
@@ -39,21 +64,31 @@ def command(app, file: Path, source: str | None) -> None:  # type: ignore[no-unt
     """
     archive = open_archive(app.config)
     counts = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0}
-    with _open(file) as lines, progress_bar(None, "importing") as bar:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                if not isinstance(record, dict):
-                    raise ValueError("not a JSON object")
-                article = Article.from_dict(record)
-                article.source = article.source or source
-                counts[archive.upsert(article)] += 1
-            except (ValueError, ArchiveError) as exc:
-                counts["skipped"] += 1
-                click.echo(f"{file}:{number}: skipped: {exc}", err=True)
-            bar.update(1)
+    ended_early: str | None = None
+    try:
+        with _open(file) as lines, progress_bar(None, "importing") as bar:
+            for number, line in _numbered(lines, file):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                    if not isinstance(record, dict):
+                        raise ValueError("not a JSON object")
+                    article = Article.from_dict(record)
+                    article.source = article.source or source
+                    counts[archive.upsert(article)] += 1
+                except (ValueError, IncompleteArticle) as exc:
+                    counts["skipped"] += 1
+                    click.echo(f"{file}:{number}: skipped: {exc}", err=True)
+                except OSError as exc:
+                    if exc.errno == errno.ENOSPC:
+                        raise _disk_full(file, number, counts) from exc
+                    raise
+                except ArchiveError as exc:  # the archive itself failed (disk full, locked): stop here
+                    raise ArchiveError(f"{file}:{number}: {exc}; import stopped {_so_far(counts)}") from exc
+                bar.update(1)
+    except _EndedEarly as exc:
+        ended_early = str(exc)
     imported = (f"imported {file}: new {counts['new']}, updated {counts['updated']}, "
                 f"unchanged {counts['unchanged']}, skipped {counts['skipped']}")
     try:
@@ -62,5 +97,18 @@ def command(app, file: Path, source: str | None) -> None:  # type: ignore[no-unt
         click.echo(f"{imported}; not indexed")
         raise
     click.echo(f"{imported}; indexed {indexed}")
-    if counts["skipped"]:
+    if ended_early:
+        click.echo(f"Error: {ended_early}", err=True)
+    if counts["skipped"] or ended_early:
         raise SystemExit(EXIT_FAILED)
+
+
+def _so_far(counts: dict[str, int]) -> str:
+    done = counts["new"] + counts["updated"]
+    return (f"after {done} new or updated records (archived; the next import, crawl or reindex indexes them)"
+            if done else "before any record was archived")
+
+
+def _disk_full(file: Path, number: int, counts: dict[str, int]) -> ArchiveError:
+    return ArchiveError(f"{file}:{number}: no space left on device; import stopped {_so_far(counts)}; "
+                        "free some space and run the import again (records already archived are kept)")

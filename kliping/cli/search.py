@@ -9,6 +9,7 @@ import click
 from kliping.app import open_archive, open_index
 from kliping.cli import EXIT_NOT_FOUND, pass_app
 from kliping.cli.options import json_option, source_option
+from kliping.errors import NOTHING_ARCHIVED, NothingArchived
 from search.engine import Engine, SearchRequest
 from search.render import to_csv, to_json, to_text
 
@@ -41,7 +42,8 @@ def command(app, query: str, date_from, date_to, sources, author, sort, limit, p
     make every part required; fields judul:/title:, penulis:/author:,
     sumber:/source:; korup* wildcards.
 
-    Exits 3 when nothing matched.
+    Exits 3 when nothing matched, nothing is on the page asked for, or nothing
+    is archived yet.
 
     \b
     Examples:
@@ -52,8 +54,15 @@ def command(app, query: str, date_from, date_to, sources, author, sort, limit, p
     """
     if not query and not like:
         raise click.UsageError('give a QUERY (e.g. kliping search "sanksi Rusia") or --like ID')
+    if query and like:
+        raise click.UsageError(f"give a QUERY or --like ID, not both: --like finds articles like {like!r} "
+                               f"and would ignore {query!r}")
     config = app.config
-    engine = Engine(open_index(config), open_archive(config, readonly=True))
+    archive = open_archive(config, readonly=True)
+    index = open_index(config)
+    if not index.exists() or archive.is_empty():
+        raise NothingArchived(NOTHING_ARCHIVED)
+    engine = Engine(index, archive)
     request = SearchRequest(query=query, date_from=date_from, date_to=date_to, sources=list(sources),
                             author=author, sort=sort, limit=limit, page=page, facets=facets, like=like)
     results = engine.search(request)
@@ -63,5 +72,5 @@ def command(app, query: str, date_from, date_to, sources, author, sort, limit, p
         click.echo(to_csv(results), nl=False)
     else:
         click.echo(to_text(results, color=sys.stdout.isatty()))
-    if results.total == 0:
+    if not results.hits:  # nothing matched, or nothing on this page
         raise SystemExit(EXIT_NOT_FOUND)

@@ -18,15 +18,15 @@ from typing import Any
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from fastapi.security import HTTPBearer
 from fastapi.staticfiles import StaticFiles
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kliping import __version__
 from kliping.config import Config, load_config
-from search.api.errors import install_error_handlers
+from search.api.errors import error_response, install_error_handlers
 from search.api.guards import BearerAuth, RateLimiter, resolve_token
 from search.api.live import CHECK_EVERY, LiveIndex
 from search.api.routes import Services, data_router, health_router
@@ -70,7 +70,7 @@ def create_app(config: Config, *, search_timeout: float = SEARCH_TIMEOUT, search
     app.include_router(health_router(services))
     _add_page(app)
     if config.api.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=list(config.api.cors_origins), allow_methods=["GET"],
+        app.add_middleware(JsonCORSMiddleware, allow_origins=list(config.api.cors_origins), allow_methods=["GET"],
                            allow_headers=["Authorization"], max_age=600)
     app.add_middleware(SecurityHeaders)
     app.openapi = lambda: _openapi_without_422(app)  # type: ignore[method-assign]
@@ -105,6 +105,26 @@ def _add_page(app: FastAPI) -> None:
         return FileResponse(index_html, headers={"Content-Security-Policy": PAGE_CSP})
 
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+
+class JsonCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS, its refused preflights in the API's one JSON error shape (it answers plain text)."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        refused = bytes(response.body).decode().removeprefix("Disallowed CORS ").split(", ")
+        reasons = {
+            "origin": f"origin {request_headers.get('origin')!r} is not in api.cors_origins",
+            "method": f"method {request_headers.get('access-control-request-method')!r} is not allowed (GET only)",
+            "headers": f"headers {request_headers.get('access-control-request-headers')!r} are not allowed "
+                       "(Authorization only)",
+            "private-network": "private network access is not allowed",
+        }
+        message = "cross-origin request refused: " + "; ".join(reasons.get(r, r) for r in refused)
+        headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-type", "content-length")}
+        return error_response(response.status_code, "cors_refused", message, headers)
 
 
 class SecurityHeaders:

@@ -6,13 +6,14 @@ Starlette's HTTP errors onto one shape, so a client parses one thing::
     400 bad_parameter   a parameter is missing, mistyped or out of range
     400 query           the query text cannot be read (QueryError)
     400 query_cost      the query ran out of its time or expansion budget (QueryTooCostly)
+    400 cors_refused    a browser's preflight asked for an origin, method or header not allowed
     401 unauthorized    the bearer token is missing or wrong
     404 not_found       no such article, or no such path
     405 method_not_allowed
     429 rate_limited    too many requests from this client (Retry-After)
     429 busy            another query with wildcards or fuzzy terms runs; retry (Retry-After)
     503 timeout         the search took longer than the server allows (Retry-After)
-    503 unavailable     the archive or index is missing, locked or broken
+    503 unavailable     the archive or index is missing, empty, locked, unreadable or broken
     500 internal        a bug; logged with its traceback, never shown
 """
 

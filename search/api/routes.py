@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from search.api.errors import ApiError
 from search.api.live import LiveIndex
@@ -127,6 +127,12 @@ def health_router(services: Services) -> APIRouter:
     def health() -> JSONResponse:
         """200 while the server runs; counts of archived articles and indexed documents."""
         return JSONResponse(services.live.health())
+
+    @router.head("/health", include_in_schema=False)
+    def health_head() -> Response:
+        """For probes that ask with HEAD (load balancers, uptime checks): the status of GET, no body."""
+        services.live.health()  # raises what GET would answer (503 when the archive is unreadable)
+        return Response(status_code=200, media_type="application/json")
 
     return router
 
