@@ -34,6 +34,7 @@ from whoosh.writing import IndexWriter
 from index.archive import Archive
 from index.dates import to_wib_naive
 from index.fields import Headlined
+from index.mapped import MappedStorage
 from index.schema import NO_DATE, TITLE_BOOST, build_schema
 from ingest.article import Article
 from kliping.errors import IndexBusy, IndexDrift, IndexOutdated
@@ -92,7 +93,7 @@ class SearchIndex:
     def open(self) -> whoosh_index.Index:
         if not self.exists():
             self.path.mkdir(parents=True, exist_ok=True)
-            ix = whoosh_index.create_in(str(self.path), build_schema())
+            ix = MappedStorage(str(self.path)).create_index(build_schema())
             _write_format(self.path)
             (self.path / ARCHIVE_FILE).unlink(missing_ok=True)
             if self.watermark():  # left by a lost index (a partial restore): the new one has indexed nothing
@@ -105,7 +106,8 @@ class SearchIndex:
                 f"the index at {self.path} was built by another kliping version (format {found or 'unknown'}, "
                 f"this one reads {FORMAT}); rebuild it from the archive with `kliping reindex`"
             )
-        return whoosh_index.open_dir(str(self.path))
+        # segments read in place from a map, not copied into this process (see index.mapped)
+        return MappedStorage(str(self.path)).open_index()
 
     def doc_count(self) -> int:
         return self.open().doc_count() if self.exists() else 0
@@ -222,7 +224,7 @@ class SearchIndex:
         fresh = self.path.with_name(self.path.name + ".rebuild")
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
-        ix = whoosh_index.create_in(str(fresh), build_schema())
+        ix = MappedStorage(str(fresh)).create_index(build_schema())
         _write_format(fresh)
         total = archive.count()
         options: dict[str, Any] = {"limitmb": 256}
