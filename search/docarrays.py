@@ -22,7 +22,10 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from whoosh import columns
+from whoosh.codec import whoosh3
 from whoosh.reading import IndexReader, SegmentReader
+from whoosh.util.numeric import byte_to_length
 
 #: Per-segment arrays kept (a few per segment; segments are few: Whoosh merges them).
 SEGMENT_ENTRIES = 512
@@ -49,6 +52,9 @@ def per_segment(segment: SegmentReader, name: str, build: Callable[[SegmentReade
 
 def _lengths(fieldname: str) -> Callable[[SegmentReader], np.ndarray]:
     def build(segment: SegmentReader) -> np.ndarray:
+        bulk = _bulk_lengths(segment, fieldname)
+        if bulk is not None:
+            return bulk
         # 1 where Whoosh's BM25F would default, as it does
         return np.fromiter((segment.doc_field_length(d, fieldname, 1) for d in range(segment.doc_count_all())),
                            dtype=np.float64, count=segment.doc_count_all())
@@ -56,13 +62,54 @@ def _lengths(fieldname: str) -> Callable[[SegmentReader], np.ndarray]:
     return build
 
 
+#: A length byte as the length Whoosh decodes it; byte 0 is no length (Whoosh returns None: NaN here, as
+#: ``np.fromiter`` made of it).
+_BYTE_LENGTHS = np.array([np.nan] + [byte_to_length(b) for b in range(1, 256)], dtype=np.float64)
+
+#: ``struct`` typecodes (standard sizes, big-endian: Whoosh packs columns with "!") as NumPy types.
+_NUMERIC = {"B": ">u1", "b": ">i1", "H": ">u2", "h": ">i2", "I": ">u4", "i": ">i4", "Q": ">u8", "q": ">i8",
+            "f": ">f4", "d": ">f8"}
+
+
+def _numeric(reader: Any, doccount: int) -> np.ndarray | None:
+    """A whole numeric column in one read of its bytes (None if it is not one Whoosh stores that way)."""
+    if type(reader) is not columns.NumericColumn.Reader or reader._typecode not in _NUMERIC:
+        return None
+    dtype = np.dtype(_NUMERIC[reader._typecode])
+    stored = min(reader._count, doccount)
+    values = np.frombuffer(reader._dbfile.get(reader._basepos, stored * dtype.itemsize), dtype=dtype)
+    if stored == doccount:
+        return values
+    # documents after the last one written hold the default (Whoosh writes no trailing defaults)
+    return np.concatenate([values, np.full(doccount - stored, reader._default, dtype=dtype)])
+
+
+def _bulk_lengths(segment: SegmentReader, fieldname: str) -> np.ndarray | None:
+    """Every document's length in ``fieldname`` from one read of its length column, as ``doc_field_length``
+    gives them (``segment.doc_field_length(d, fieldname, 1)``); None where this reader is not Whoosh 3's."""
+    perdoc = getattr(segment, "_perdoc", None)
+    if type(perdoc) is not whoosh3.W3PerDocReader:
+        return None
+    reader = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+    if reader is None:  # no column: Whoosh's default, which BM25F passes as 1
+        return np.ones(segment.doc_count_all(), dtype=np.float64)
+    codes = _numeric(reader, segment.doc_count_all())
+    return None if codes is None else _BYTE_LENGTHS[codes.astype(np.intp)]
+
+
 def _published(segment: SegmentReader) -> np.ndarray:
     column = segment.column_reader("published", translate=False)
+    bulk = _numeric(column, segment.doc_count_all())
+    if bulk is not None:
+        return bulk.astype(np.int64)
     return np.fromiter(column, dtype=np.int64, count=segment.doc_count_all())
 
 
 def _labels(fieldname: str) -> Callable[[SegmentReader], tuple[np.ndarray, list[str]]]:
     def build(segment: SegmentReader) -> tuple[np.ndarray, list[str]]:
+        bulk = _bulk_labels(segment.column_reader(fieldname, translate=False), segment.doc_count_all())
+        if bulk is not None:
+            return bulk
         names: dict[str, int] = {}
         column = segment.column_reader(fieldname)
         codes = np.empty(segment.doc_count_all(), dtype=np.int32)
@@ -73,6 +120,31 @@ def _labels(fieldname: str) -> Callable[[SegmentReader], tuple[np.ndarray, list[
         return codes, list(names)
 
     return build
+
+
+def _bulk_labels(reader: Any, doccount: int) -> tuple[np.ndarray, list[str]] | None:
+    """A variable-bytes column as codes and labels, as the loop above makes them (codes in order of first
+    appearance), from one read of its bytes; None if it is not such a column."""
+    if type(reader) is not columns.VarBytesColumn.Reader or len(reader._lengths) != doccount:
+        return None
+    if not doccount:
+        return np.empty(0, np.int32), []
+    lengths = np.asarray(reader._lengths, dtype=np.int64)
+    offsets = np.asarray(reader._offsets, dtype=np.int64)
+    total = int((offsets + lengths).max())
+    width = int(lengths.max())
+    if width == 0 or width > 256 or total > 1 << 30:  # (not a label column: let the loop read it)
+        return (np.zeros(doccount, np.int32), [""]) if width == 0 else None
+    data = np.frombuffer(reader._dbfile.get(reader._basepos, total) + b"\0" * width, dtype=np.uint8)
+    # each value as a fixed-width, zero-padded row of bytes (labels hold no NUL), then one row per label
+    where = offsets[:, None] + np.arange(width)[None, :]
+    rows = np.where(np.arange(width)[None, :] < lengths[:, None], data[where], 0).astype(np.uint8)
+    values = np.ascontiguousarray(rows).view(f"S{width}").ravel()
+    unique, first, inverse = np.unique(values, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # label codes in order of first appearance
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    return rank[inverse.ravel()], [unique[i].decode("utf-8") for i in order]
 
 
 class DocArrays:
