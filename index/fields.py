@@ -12,11 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from whoosh import query as wq
 from whoosh.fields import TEXT
 
-from index.analysis import ROOT_MARK, merged_analyzer, root_term
-from index.analysis.tokenizer import scan
+from index.analysis import merged_analyzer
 from index.analysis.views import index_positions
 
 Posting = tuple[bytes, int, float, bytes]
@@ -66,19 +64,3 @@ class MergedText(TEXT):
             rest = [p + offset for p in body.get(term, [])]
             weight = (len(first) * value.weight + len(rest)) * boost
             yield term.encode("utf-8"), len(first) + len(rest), weight, fmt.encode(first + rest)
-
-    def word_query(self, fieldname: str, text: str, boost: float = 1.0) -> wq.Query | None:
-        """A free query word: every form of its root (``jatuh`` or ``~jatuh``); None for a function word."""
-        parts: list[wq.Query] = []
-        for token in scan(text):
-            root = root_term(token.text, token.protected)
-            if root is None:
-                continue
-            if token.protected:
-                parts.append(wq.Term(fieldname, root, boost=boost))
-            else:
-                parts.append(wq.Or([wq.Term(fieldname, root, boost=boost),
-                                    wq.Term(fieldname, ROOT_MARK + root, boost=boost)]))
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else wq.And(parts)

@@ -147,8 +147,8 @@ def word_query(fieldname: str, text: str, boost: float = 1.0) -> wq.Query | None
     root; None for a function word or a question word (``apa``, ``siapakah``).
 
     A hyphenated compound that is no reduplication (``Goguryeo-Sui``) is looked up
-    by its parts, as the index also holds them: the articles that write it
-    apart or with a dash are found, and the proximity bonus favours the compound.
+    by its parts, as the index also holds them at the compound's position: the
+    articles that write it apart or with a dash are both found.
     """
     parts: list[wq.Query] = []
     for token in scan(text):
