@@ -8,6 +8,7 @@ write``, all problems at once, so a user fixes the file in one pass.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import os
 import re
 from datetime import date
@@ -184,6 +185,20 @@ class ApiConfig(_Strict):
     token: str | None = Field(None, description="Bearer token required by every endpoint but /health.")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
     rate_limit: int = Field(120, ge=1, description="Requests per minute per client.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For names the client.")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, proxies: list[str]) -> list[str]:
+        for proxy in proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"{proxy!r} is not an IP address or network; give the proxy's address, "
+                                 "e.g. 127.0.0.1 or 10.0.0.0/8") from None
+        return proxies
 
 
 class Config(_Strict):

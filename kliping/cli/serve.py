@@ -29,7 +29,8 @@ def command(app, host: str | None, port: int | None, workers: int, access_log: b
 
     Endpoints: /search, /articles/{id}, /sources, /health, /docs. Set api.token
     (or KLIPING_API_TOKEN) before listening on anything but 127.0.0.1; behind
-    a reverse proxy, clients are told apart by X-Forwarded-For from 127.0.0.1.
+    a reverse proxy, list it in api.trusted_proxies so clients are told apart
+    by its X-Forwarded-For (from no one else is the header believed).
 
     \b
     Examples:
@@ -54,8 +55,10 @@ def command(app, host: str | None, port: int | None, workers: int, access_log: b
             host=host,
             port=port,
             workers=workers,
-            proxy_headers=True,
-            forwarded_allow_ips="127.0.0.1",
+            # X-Forwarded-For only from the configured proxies, read from the right (uvicorn's
+            # ProxyHeadersMiddleware: the rightmost address that is not a trusted proxy)
+            proxy_headers=bool(config.api.trusted_proxies),
+            forwarded_allow_ips=",".join(config.api.trusted_proxies) or None,
             access_log=access_log,
             log_level=logging_level(),
             server_header=False,

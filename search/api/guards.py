@@ -7,6 +7,7 @@ rate limit first, so a client cannot guess tokens faster than it may search.
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import math
 import os
 import threading
@@ -50,6 +51,16 @@ class BearerAuth:
             )
 
 
+def client_address(request: Request) -> str:
+    """The client's IP address, as the rate limit counts it: anything else a trusted proxy passed on
+    in X-Forwarded-For (a name, garbage) shares one bucket, so it cannot buy a fresh one per value."""
+    host = request.client.host if request.client else ""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return "not-an-address"
+
+
 @dataclass
 class _Bucket:
     tokens: float
@@ -91,7 +102,7 @@ class RateLimiter:
             del self._buckets[key]
 
     async def __call__(self, request: Request) -> None:
-        client = request.client.host if request.client else "unknown"
+        client = client_address(request)
         wait = self.take(client)
         if wait > 0:
             seconds = max(1, math.ceil(wait))
