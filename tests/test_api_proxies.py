@@ -3,7 +3,6 @@ otherwise a client could rotate the header for a fresh rate-limit bucket on ever
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import httpx
@@ -19,11 +18,7 @@ LIMIT = 5
 
 
 def _config(root: Path, dataset: Dataset, trusted: list[str]) -> Path:
-    path = write_config(root, rate_limit=LIMIT, data_dir=dataset.config.data_dir)
-    config = json.loads(path.read_text(encoding="utf-8"))
-    config["api"]["trusted_proxies"] = trusted
-    path.write_text(json.dumps(config), encoding="utf-8")
-    return path
+    return write_config(root, rate_limit=LIMIT, data_dir=dataset.config.data_dir, trusted_proxies=trusted)
 
 
 def _statuses(base: str, forwarded: list[str]) -> list[int]:
@@ -48,9 +43,6 @@ def test_a_trusted_proxy_tells_clients_apart_but_not_by_garbage(tmp_path: Path, 
 
 
 def test_a_trusted_proxy_must_be_an_address(tmp_path: Path) -> None:
-    path = write_config(tmp_path)
-    config = json.loads(path.read_text(encoding="utf-8"))
-    config["api"]["trusted_proxies"] = ["nginx.local"]
-    path.write_text(json.dumps(config), encoding="utf-8")
+    path = write_config(tmp_path, trusted_proxies=["nginx.local"])
     with pytest.raises(ConfigError, match="trusted_proxies.*not an IP address"):
         load_config(path)

@@ -115,7 +115,7 @@ def test_the_bucket_refills_over_time() -> None:
 
 
 def test_behind_a_local_proxy_each_forwarded_client_has_its_own_bucket(dataset: Dataset, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    config = write_config(tmp_path, data_dir=dataset.config.data_dir, rate_limit=2)
+    config = write_config(tmp_path, data_dir=dataset.config.data_dir, rate_limit=2, trusted_proxies=["127.0.0.1"])
     with uvicorn_server(config) as base, httpx.Client(base_url=base) as http:
         def status(client_ip: str) -> int:
             return http.get("/sources", headers={"X-Forwarded-For": client_ip}).status_code

@@ -61,11 +61,12 @@ class Dataset:
 
 
 def write_config(root: Path, *, token: str | None = None, rate_limit: int = 100_000,
-                 cors: list[str] | None = None, data_dir: Path | None = None) -> Path:
+                 cors: list[str] | None = None, data_dir: Path | None = None,
+                 trusted_proxies: list[str] | None = None) -> Path:
     config = {
         "data_dir": str(data_dir or root / "data"),
         "api": {"host": "127.0.0.1", "port": 8750, "token": token, "rate_limit": rate_limit,
-                "cors_origins": cors or []},
+                "cors_origins": cors or [], "trusted_proxies": trusted_proxies or []},
         "sources": [{"name": "contoh", "feeds": ["https://contoh.test/rss"]},
                     {"name": "okezone.com", "feeds": ["https://okezone.test/rss"]}],
     }
