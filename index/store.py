@@ -35,6 +35,7 @@ from index.archive import Archive
 from index.dates import to_wib_naive
 from index.fields import Headlined
 from index.mapped import MappedStorage
+from index.orphans import die_with_parent_on_fork
 from index.schema import NO_DATE, TITLE_BOOST, build_schema
 from ingest.article import Article
 from kliping.errors import IndexBusy, IndexDrift, IndexOutdated
@@ -230,6 +231,7 @@ class SearchIndex:
         options: dict[str, Any] = {"limitmb": 256}
         if total >= MULTIPROCESS_FROM:
             options.update(procs=2, multisegment=True)
+            die_with_parent_on_fork()  # a killed rebuild leaves no writer process behind
         writer = ix.writer(**options)
         top = archive.max_seq()
         count = 0

@@ -1,0 +1,48 @@
+"""Writer processes that die with their parent.
+
+A rebuild indexes with Whoosh's multiprocess writer, whose workers are forked
+``multiprocessing`` children. Killed mid-rebuild, the parent left them blocked
+on their queues, each holding a few hundred MB, until someone killed them by
+hand. On Linux a child can ask the kernel to kill it when its parent dies
+(``prctl(PR_SET_PDEATHSIG)``); :func:`die_with_parent_on_fork` makes every
+process forked from here on ask for that. Elsewhere it does nothing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+
+#: linux/prctl.h
+PR_SET_PDEATHSIG = 1
+
+_registered = False
+
+
+def die_with_parent_on_fork() -> None:
+    """From now on, every child forked by this process is killed when this process dies."""
+    global _registered
+    if _registered or not sys.platform.startswith("linux"):
+        return
+    os.register_at_fork(before=_remember_parent, after_in_child=_die_with_parent)
+    _registered = True
+
+
+_parent = 0
+
+
+def _remember_parent() -> None:
+    global _parent
+    _parent = os.getpid()
+
+
+def _die_with_parent() -> None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # no prctl: the child lives as before
+        return
+    if os.getppid() != _parent:  # the parent died between the fork and the prctl
+        os._exit(1)

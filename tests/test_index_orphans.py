@@ -1,0 +1,60 @@
+"""A killed `kliping reindex` leaves no writer process behind (they stayed, ~390 MB each)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: A parent that forks a writer-like child as Whoosh's multiprocess writer does, then waits.
+PARENT = """
+import multiprocessing, sys, time
+from index.orphans import die_with_parent_on_fork
+if sys.argv[1] == "on":
+    die_with_parent_on_fork()
+child = multiprocessing.Process(target=time.sleep, args=(60,))
+child.start()
+print(child.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+def _child_outlives_a_killed_parent(mode: str) -> bool:
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, mode], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    try:
+        assert _alive(child)
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 5
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return _alive(child)
+    finally:
+        if _alive(child):
+            subprocess.run(["kill", "-9", str(child)], check=False)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_SET_PDEATHSIG) is Linux's")
+def test_forked_writers_die_with_their_killed_parent() -> None:
+    assert not _child_outlives_a_killed_parent("on")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_SET_PDEATHSIG) is Linux's")
+def test_without_it_they_would_not() -> None:
+    """The check above can fail: a plain forked child outlives its killed parent."""
+    assert _child_outlives_a_killed_parent("off")
