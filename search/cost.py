@@ -10,6 +10,7 @@ client got its answer.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -19,6 +20,18 @@ from kliping.errors import QueryTooCostly
 MAX_QUERY_EXPANSION = 4096
 #: Seconds a query may run when its caller sets no budget (the CLI).
 DEFAULT_SECONDS = 30.0
+#: A wildcard or fuzzy term: ``korup*``, ``ba?jir``, ``banjr~``, ``banjr~2`` (a lone ``?`` is a question mark).
+_EXPANDING = re.compile(r"\w[*?]\w|\w\*|\*\w|\w~")
+
+
+def expands(query: str) -> bool:
+    """Whether the query text has a wildcard or fuzzy term: the queries that may cost seconds.
+
+    Decided on the text, before parsing, so that such a query can be sent to a
+    queue of its own at once. It errs towards yes (a ``*`` inside a phrase
+    counts): a wrong yes only queues a cheap query with the expensive ones.
+    """
+    return _EXPANDING.search(query) is not None
 
 
 class QueryBudget:

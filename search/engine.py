@@ -23,7 +23,7 @@ from index.dates import parse_bound
 from index.schema import NO_DATE
 from index.store import SearchIndex
 from kliping.errors import QueryError
-from search.cost import QueryBudget
+from search.cost import QueryBudget, expands
 from search.docarrays import DocArrays
 from search.postings import PostingCache
 from search.query import check_expansion, did_you_mean, parse_query
@@ -96,6 +96,30 @@ class SearchResults:
         return data
 
 
+class _Lane:
+    """One searcher and what belongs to its reader; the queries of one lane run one at a time.
+
+    A Whoosh searcher reads its segments through shared file positions, so it
+    serves one query at a time; the lock is held for the whole query.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.searcher: Any = None
+        self.ix: FileIndex | None = None  # the index directory the searcher reads
+        self.generation = -1  # the commit it reads
+        self.opened_directory: int | None = None
+        self.checked = 0.0
+        self.arrays: DocArrays | None = None  # for the current searcher's reader
+
+    def close(self) -> None:
+        with self.lock:
+            if self.searcher is not None:
+                self.searcher.close()
+                self.searcher = None
+                self.arrays = None
+
+
 class Engine:
     """Searches a Whoosh index, with snippets cut from the archive.
 
@@ -104,6 +128,12 @@ class Engine:
     so a long-running API sees new articles without a restart. Queries are
     evaluated on arrays (:mod:`search.vector`) with Whoosh's scoring: one
     pass gives the page, the exact total and the facets.
+
+    Queries with wildcards or fuzzy terms run in a lane of their own (their
+    own searcher and lock): one of them may run for seconds, and plain
+    queries must not queue behind it. Both lanes share the caches of posting
+    lists and per-document arrays, and the index files are memory-mapped, so
+    the second searcher costs little memory.
     """
 
     def __init__(self, index: SearchIndex, archive: Archive, *, refresh_every: float = 1.0,
@@ -112,35 +142,35 @@ class Engine:
         self.archive = archive
         self.ranking = ranking
         self.refresh_every = refresh_every
-        self._searcher = None
-        self._ix: FileIndex | None = None  # the index directory the searcher reads
-        self._generation = -1  # the commit it reads
-        self._opened_directory: int | None = None
-        self._checked = 0.0
-        self._lock = threading.Lock()
-        self._arrays: DocArrays | None = None  # for the current searcher's reader
+        self._plain = _Lane()
+        self._expanding = _Lane()
         self._postings = PostingCache()
 
     def searcher(self):  # type: ignore[no-untyped-def]
-        """The current searcher, reopened when the index has moved on (see :mod:`search.reopen`)."""
-        if self._searcher is not None and time.monotonic() - self._checked >= self.refresh_every:
-            self._checked = time.monotonic()
-            if self._directory() != self._opened_directory:  # `kliping reindex` swapped in a new index
-                self._searcher.close()
-                self._searcher = None
-            elif self._ix is not None and self._ix.latest_generation() != self._generation:
+        """The plain lane's current searcher (to read the schema, say); not for use beside running searches."""
+        with self._plain.lock:
+            return self._current(self._plain)
+
+    def _current(self, lane: _Lane):  # type: ignore[no-untyped-def]
+        """The lane's searcher, reopened when the index has moved on (see :mod:`search.reopen`); under its lock."""
+        if lane.searcher is not None and time.monotonic() - lane.checked >= self.refresh_every:
+            lane.checked = time.monotonic()
+            if self._directory() != lane.opened_directory:  # `kliping reindex` swapped in a new index
+                lane.searcher.close()
+                lane.searcher = None
+            elif lane.ix is not None and lane.ix.latest_generation() != lane.generation:
                 # a new commit: its new segments, and those it added deletions to, opened afresh
-                self._searcher, self._generation = open_searcher(self._ix, self._searcher)
-                self._arrays = None
-        if self._searcher is None:
+                lane.searcher, lane.generation = open_searcher(lane.ix, lane.searcher)
+                lane.arrays = None
+        if lane.searcher is None:
             if not self.index.exists():
                 raise QueryError("the index is empty; run `kliping crawl` or `kliping import` first")
-            self._opened_directory = self._directory()
-            self._ix = self.index.open()
-            self._searcher, self._generation = open_searcher(self._ix)
-            self._arrays = None
-            self._checked = time.monotonic()
-        return self._searcher
+            lane.opened_directory = self._directory()
+            lane.ix = self.index.open()
+            lane.searcher, lane.generation = open_searcher(lane.ix)
+            lane.arrays = None
+            lane.checked = time.monotonic()
+        return lane.searcher
 
     def _directory(self) -> int | None:
         """The index directory's identity: a rebuild swaps in a new directory (its generations start over)."""
@@ -150,28 +180,26 @@ class Engine:
             return None
 
     def close(self) -> None:
-        with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
-                self._arrays = None
+        self._plain.close()
+        self._expanding.close()
 
     def search(self, request: SearchRequest) -> SearchResults:
         _validate(request)
-        with self._lock:
-            searcher = self.searcher()
-            return self._search(searcher, request)
+        lane = self._expanding if not request.like and expands(request.query) else self._plain
+        with lane.lock:
+            searcher = self._current(lane)
+            if lane.arrays is None:
+                lane.arrays = DocArrays(searcher.reader())
+            return self._search(searcher, lane.arrays, request)
 
-    def _search(self, searcher, request: SearchRequest) -> SearchResults:  # type: ignore[no-untyped-def]
+    def _search(self, searcher, arrays: DocArrays,  # type: ignore[no-untyped-def]
+                request: SearchRequest) -> SearchResults:
         budget = QueryBudget(request.time_budget) if request.time_budget is not None else QueryBudget()
         if request.like:
             parsed = self._like_query(searcher, request.like)
         else:
             parsed = parse_query(request.query, searcher.schema)
             check_expansion(parsed, searcher.reader(), query_text=request.query, budget=budget)
-        if self._arrays is None:
-            self._arrays = DocArrays(searcher.reader())
-        arrays = self._arrays
         evaluator = Evaluator(searcher, arrays, self._postings, self.ranking, budget)
         ids, scores = evaluator.matches(compile_query(parsed, searcher.reader()))
         allowed = self._filter(searcher, request, arrays, evaluator)

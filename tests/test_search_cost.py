@@ -3,6 +3,7 @@ has a time and expansion budget it stops at, and the API runs one expanding quer
 
 from __future__ import annotations
 
+import threading
 import time
 
 import httpx
@@ -12,8 +13,9 @@ from test_api_support import Dataset
 
 from kliping.app import open_archive, open_index
 from kliping.errors import QueryError, QueryTooCostly
+from search import engine as engine_module
 from search.api.app import create_app
-from search.cost import QueryBudget
+from search.cost import QueryBudget, expands
 from search.engine import Engine, SearchRequest
 from search.query import check_expansion, parse_query
 
@@ -50,6 +52,39 @@ def test_expansions_are_bounded_for_the_whole_query(engine: Engine) -> None:
     check_expansion(parsed, reader, budget=QueryBudget(None, words=100_000))
     with pytest.raises(QueryTooCostly, match="expand to more than"):
         check_expansion(parse_query("ba* ja* ke*", reader.schema), reader, budget=QueryBudget(None, words=20))
+
+
+@pytest.mark.parametrize(("query", "expanding"), [
+    ("korup*", True), ("ba?jir", True), ("*jir", True), ("banjr~", True), ("banjr~2 gempa", True),
+    ("banjir", False), ("siapa Imam Nahrawi ?", False), ("Apa penyebab banjir?", False), ('"Joko Widodo"', False),
+])
+def test_queries_that_may_expand_are_told_from_the_text(query: str, expanding: bool) -> None:
+    assert expands(query) is expanding
+
+
+def test_plain_queries_do_not_wait_behind_an_expanding_one(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An expanding query may run for seconds; it has its own searcher, so a plain query answers meanwhile."""
+    real = engine_module.check_expansion
+    started = threading.Event()
+
+    def slow_expansion(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if threading.current_thread() is slow:  # the expanding query's expansion takes its time
+            started.set()
+            time.sleep(3.0)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "check_expansion", slow_expansion)
+    slow = threading.Thread(target=engine.search, args=(SearchRequest(query="banjr~"),))
+    slow.start()
+    try:
+        assert started.wait(10)
+        began = time.monotonic()
+        assert engine.search(SearchRequest(query="banjir")).total > 0
+        waited = time.monotonic() - began
+        assert slow.is_alive(), "the expanding query should still be running"
+    finally:
+        slow.join()
+    assert waited < 2.5
 
 
 def test_the_budget_counts_time_and_words() -> None:

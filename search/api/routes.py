@@ -11,7 +11,6 @@ while plain queries go on.
 from __future__ import annotations
 
 import asyncio
-import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from search.api.errors import ApiError
 from search.api.live import LiveIndex
 from search.api.models import ArticleResponse, ErrorBody, HealthResponse, SearchResponse, SourcesResponse
+from search.cost import expands
 from search.engine import SearchRequest
 
 #: Largest page a client may ask for.
@@ -33,8 +33,6 @@ MAX_WINDOW = 10_000
 EXPENSIVE_AT_ONCE = 1
 #: The share of the deadline a query's own time budget gets.
 BUDGET_SHARE = 0.8
-#: A wildcard or fuzzy term: ``korup*``, ``ba?jir``, ``banjr~``, ``banjr~2``.
-_EXPANDING = re.compile(r"\w[*?]|[*?]\w|\w~")
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": text}
@@ -83,7 +81,7 @@ def data_router(services: Services, dependencies: list[Any]) -> APIRouter:
         request = SearchRequest(query=q, date_from=date_from, date_to=date_to, sources=list(source),
                                 author=author, sort=sort, limit=size, page=page, facets=facets,
                                 time_budget=services.timeout * BUDGET_SHARE)
-        if not _EXPANDING.search(q):
+        if not expands(q):
             return JSONResponse(await _bounded(services, lambda: services.live.engine().search(request).to_dict()))
         if not services.expensive.acquire(blocking=False):
             raise ApiError(429, "busy", "another query with wildcards or fuzzy terms is running; retry in a "
