@@ -5,6 +5,11 @@ a mixed query set, over HTTP (keep-alive connections to uvicorn on 127.0.0.1)
 and in-process (``Engine.search`` from as many threads), so the HTTP overhead
 shows as a ratio; then again over HTTP while ``kliping import`` is indexing.
 
+First the stress run: common queries' latency alone, then while eight
+connections send a query of 25 fuzzy terms without pause (they get 429
+``busy`` while one runs); common queries should keep their p95 under 200 ms
+with no error.
+
 The index is the 21,940-article corpus replicated to ``--articles`` (copies get
 new ids and URLs, -r1, -r2, ...): a scaling proxy, not that many distinct
 articles. It is built once into ``--data`` (default ./bench-data/api) and
@@ -14,6 +19,7 @@ are a floor. Prints a table; asserts nothing.
 
     python benchmarks/api.py                       # 100,000 articles
     python benchmarks/api.py --articles 20000 --seconds 5
+    python benchmarks/api.py --flood-only
 """
 
 from __future__ import annotations
@@ -56,6 +62,10 @@ COMMON += [{"q": '"Joko Widodo"'}, {"q": '"Sri Mulyani"'}, {"q": "banjir", "sour
 HEAVY = [{"q": "pemerintah", "facets": "true"}, {"q": "korup*"}, {"q": "presiden", "sort": "newest"},
          {"q": "jakarta OR bandung OR surabaya"}, {"q": "indonesia", "size": 50}]
 QUERIES = [("common", q) for q in COMMON] + [("heavy", q) for q in HEAVY]
+#: The hardening report's flood: 25 two-edit fuzzy terms sharing two letters, sent without pause.
+FLOOD = " ".join(f"pe{c}~2" for c in "abcdefghijklmnopqrstuvwxy")
+#: Connections sending the flood at once (the report's "8 such requests at once" took search down ~21 s).
+FLOODERS = 8
 
 
 # -- data ---------------------------------------------------------------------------------
@@ -109,14 +119,14 @@ def extra_records(path: Path, n: int) -> Path:
 # -- load ---------------------------------------------------------------------------------
 
 
-def paths() -> list[tuple[str, str]]:
-    return [(kind, "/search?" + urlencode(q)) for kind, q in QUERIES]
+def paths(queries: list[tuple[str, dict[str, str]]] = QUERIES) -> list[tuple[str, str]]:
+    return [(kind, "/search?" + urlencode(q)) for kind, q in queries]
 
 
 async def _http_client(port: int, offset: int, deadline: float, samples: list[tuple[str, float]],
-                       errors: list[int]) -> None:
+                       errors: list[int], todo: list[tuple[str, str]] | None = None) -> None:
     """One keep-alive connection sending the query set round-robin (a minimal HTTP/1.1 client)."""
-    todo = paths()
+    todo = todo or paths()
     i = offset
     connection = None
     while time.perf_counter() < deadline:
@@ -143,19 +153,56 @@ async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path:
     return int(head[9:12])
 
 
-def run_http(port: int, clients: int, seconds: float) -> dict[str, float]:
+def run_http(port: int, clients: int, seconds: float, todo: list[tuple[str, str]] | None = None) -> dict[str, float]:
     samples: list[tuple[str, float]] = []
     errors: list[int] = []
 
     async def main() -> None:
         deadline = time.perf_counter() + seconds
-        await asyncio.gather(*(_http_client(port, n * 3, deadline, samples, errors) for n in range(clients)))
+        await asyncio.gather(*(_http_client(port, n * 3, deadline, samples, errors, todo) for n in range(clients)))
 
     asyncio.run(main())
     if errors:
         codes = ", ".join(f"{code or 'connection lost'} x{n}" for code, n in Counter(errors).most_common())
         print(f"  ({clients} clients: errors {codes})", flush=True)
     return summarize(samples, seconds, len(errors))
+
+
+def run_flood(port: int, clients: int, seconds: float) -> tuple[dict[str, float], dict[str, float], Counter[int]]:
+    """Common queries from ``clients`` connections, alone and then beside ``FLOODERS`` connections sending
+    ``FLOOD`` without pause: (alone, under the flood, the flood's answers by status)."""
+    common = paths([("common", q) for q in COMMON])
+    alone = run_http(port, clients, seconds, common)
+    samples: list[tuple[str, float]] = []
+    errors: list[int] = []
+    flood: list[tuple[str, float]] = []
+    flood_codes: list[int] = []
+
+    async def main() -> None:
+        deadline = time.perf_counter() + seconds
+        await asyncio.gather(
+            *(_http_client(port, n * 3, deadline, samples, errors, common) for n in range(clients)),
+            *(_flooder(port, deadline, flood, flood_codes) for _ in range(FLOODERS)))
+
+    asyncio.run(main())
+    return alone, summarize(samples, seconds, len(errors)), Counter(flood_codes)
+
+
+async def _flooder(port: int, deadline: float, samples: list[tuple[str, float]], codes: list[int]) -> None:
+    """One connection sending the flood query again as soon as each answer (200, 429 busy, 400, 503) is in."""
+    path = "/search?" + urlencode({"q": FLOOD})
+    connection = None
+    while time.perf_counter() < deadline:
+        start = time.perf_counter()
+        try:
+            connection = connection or await asyncio.open_connection("127.0.0.1", port)
+            status = await _get(*connection, path)
+        except (OSError, asyncio.IncompleteReadError):
+            connection, status = None, 0
+        samples.append(("flood", time.perf_counter() - start))
+        codes.append(status)
+    if connection:
+        connection[1].close()
 
 
 def run_inprocess(engine: Engine, clients: int, seconds: float) -> dict[str, float]:
@@ -187,10 +234,11 @@ def _request(q: dict[str, str]) -> SearchRequest:
 
 
 def summarize(samples: list[tuple[str, float]], seconds: float, errors: int) -> dict[str, float]:
-    every = percentiles([s for _, s in samples])
+    every = percentiles([s for _, s in samples] or [0.0])
     common = percentiles([s for kind, s in samples if kind == "common"] or [0.0])
     return {"n": len(samples), "rps": len(samples) / seconds, "p50": every["p50"] * 1000,
-            "p99": every["p99"] * 1000, "p99_common": common["p99"] * 1000, "errors": errors}
+            "p95": every["p95"] * 1000, "p99": every["p99"] * 1000, "p99_common": common["p99"] * 1000,
+            "errors": errors}
 
 
 # -- the server ---------------------------------------------------------------------------
@@ -241,6 +289,9 @@ def measure(config_path: Path, args: argparse.Namespace, say: Callable[[str], No
     server = Server(config_path, args.workers)
     try:
         run_http(server.port, 4, 2.0)  # warm the server
+        flood(server.port, args, say)
+        if args.flood_only:
+            return
         say(HEADER)
         for clients in CLIENTS:
             local = run_inprocess(engine, clients, args.seconds)
@@ -261,6 +312,18 @@ def measure(config_path: Path, args: argparse.Namespace, say: Callable[[str], No
         server.stop()
 
 
+def flood(port: int, args: argparse.Namespace, say: Callable[[str], None]) -> None:
+    """The stress run of the hardening issue: plain queries' p95 and errors, alone and under the fuzzy flood."""
+    alone, under, codes = run_flood(port, 4, args.seconds)
+    answered = ", ".join(f"{code or 'connection lost'} x{n}" for code, n in sorted(codes.items()))
+    say(f"common queries from 4 connections, {args.seconds:g} s each; the flood: {FLOODERS} connections "
+        f"sending {len(FLOOD.split())} two-edit fuzzy terms without pause")
+    say(f"{'':<28} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
+    for label, r in (("alone", alone), ("under the flood", under)):
+        say(f"{label:<28} {r['n']:>8,} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} {r['errors']:>6}")
+    say(f"p95 under the flood / alone: {under['p95'] / alone['p95']:.2f}x; the flood was answered: {answered}\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=100_000, help="index size (corpus replicated)")
@@ -269,6 +332,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--import-articles", type=int, default=5000, help="articles imported during the last run")
     parser.add_argument("--fresh", action="store_true", help="rebuild the bench data from scratch")
+    parser.add_argument("--flood-only", action="store_true", help="only the stress run under the fuzzy flood")
     args = parser.parse_args()
     config_path = ensure_data(args.data, args.articles, args.fresh)
     config = load_config(config_path)
