@@ -278,7 +278,8 @@ def test_a_refreshed_searcher_gets_arrays_of_its_own(engine: Engine, tmp_path: P
     engine.index.catch_up(engine.archive)
     engine.refresh_every = 0
     assert engine.search(SearchRequest(query="*")).total == before + 1
-    assert engine._arrays is not None and engine._arrays.doc_count == engine.searcher().reader().doc_count_all()
+    newest = engine.search(SearchRequest(query="banjir", sort="newest", date_from="2019-12-30"))
+    assert [hit.url for hit in newest.hits] == ["https://contoh.test/baru"]  # its date is in the new arrays
 
 
 @pytest.mark.parametrize("sort", ["oldest", "newest"])
