@@ -23,7 +23,9 @@ from sys import byteorder
 from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import _SIZEMAP, BufferFile, StructFile
+from whoosh.filedb.structfile import StructFile
+
+from index.whoosh_private import BufferFile, file_name, init_without_copy, storage_path, struct_size
 
 _SEGMENT_SUFFIX = ".seg"
 
@@ -71,15 +73,10 @@ class MappedFile(BufferFile):
     """A sub-file of a mapped segment: ``BufferFile``'s reads, without its copy into a ``BytesIO``."""
 
     def __init__(self, source: mmap.mmap, start: int, length: int, name: str | None = None) -> None:
-        # (BufferFile.__init__ is not called: it is the copy)
+        init_without_copy(self, _View(source, start, length), name)  # (BufferFile.__init__ is the copy)
         self._source: mmap.mmap | None = source
         self._start = start
         self._length = length
-        self._name = name
-        self.file = _View(source, start, length)
-        self.onclose = None
-        self.is_real = False
-        self.is_closed = False
 
     def get(self, position: int, length: int) -> bytes:
         start = self._start + position
@@ -87,13 +84,13 @@ class MappedFile(BufferFile):
 
     def get_array(self, position: int, typecode: str, length: int) -> array:  # type: ignore[type-arg]
         found = array(typecode)
-        found.frombytes(self.get(position, length * _SIZEMAP[typecode]))
+        found.frombytes(self.get(position, length * struct_size(typecode)))
         if byteorder == "little":  # stored big-endian, as BufferFile reads them
             found.byteswap()
         return found
 
     def subset(self, position: int, length: int, name: str | None = None) -> MappedFile:
-        return MappedFile(self._source, self._start + position, length, name=name or self._name)  # type: ignore[arg-type]
+        return MappedFile(self._source, self._start + position, length, name=name or file_name(self))  # type: ignore[arg-type]
 
     def close(self) -> None:
         super().close()
@@ -110,7 +107,7 @@ class _SegmentFile(StructFile):
     def subset(self, offset: int, length: int, name: str | None = None) -> MappedFile:
         if self._map is None:
             self._map = mmap.mmap(self.file.fileno(), 0, access=mmap.ACCESS_READ)
-        return MappedFile(self._map, offset, length, name=name or self._name)
+        return MappedFile(self._map, offset, length, name=name or file_name(self))
 
     def close(self) -> None:
         super().close()
@@ -129,4 +126,4 @@ class MappedStorage(FileStorage):
     def open_file(self, name: str, **kwargs: Any) -> StructFile:
         if not name.endswith(_SEGMENT_SUFFIX):
             return super().open_file(name, **kwargs)
-        return _SegmentFile(open(self._fpath(name), "rb"), name=name, **kwargs)  # noqa: SIM115 (closed with it)
+        return _SegmentFile(open(storage_path(self, name), "rb"), name=name, **kwargs)  # noqa: SIM115 (closed with it)

@@ -22,10 +22,10 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from whoosh import columns
-from whoosh.codec import whoosh3
 from whoosh.reading import IndexReader, SegmentReader
 from whoosh.util.numeric import byte_to_length
+
+from index.whoosh_private import length_column, numeric_column, varbytes_column, whoosh3_perdoc
 
 #: Per-segment arrays kept (a few per segment; segments are few: Whoosh merges them).
 SEGMENT_ENTRIES = 512
@@ -73,24 +73,25 @@ _NUMERIC = {"B": ">u1", "b": ">i1", "H": ">u2", "h": ">i2", "I": ">u4", "i": ">i
 
 def _numeric(reader: Any, doccount: int) -> np.ndarray | None:
     """A whole numeric column in one read of its bytes (None if it is not one Whoosh stores that way)."""
-    if type(reader) is not columns.NumericColumn.Reader or reader._typecode not in _NUMERIC:
+    column = numeric_column(reader)
+    if column is None or column.typecode not in _NUMERIC:
         return None
-    dtype = np.dtype(_NUMERIC[reader._typecode])
-    stored = min(reader._count, doccount)
-    values = np.frombuffer(reader._dbfile.get(reader._basepos, stored * dtype.itemsize), dtype=dtype)
+    dtype = np.dtype(_NUMERIC[column.typecode])
+    stored = min(column.count, doccount)
+    values = np.frombuffer(column.read(stored * dtype.itemsize), dtype=dtype)
     if stored == doccount:
         return values
     # documents after the last one written hold the default (Whoosh writes no trailing defaults)
-    return np.concatenate([values, np.full(doccount - stored, reader._default, dtype=dtype)])
+    return np.concatenate([values, np.full(doccount - stored, column.default, dtype=dtype)])
 
 
 def _bulk_lengths(segment: SegmentReader, fieldname: str) -> np.ndarray | None:
     """Every document's length in ``fieldname`` from one read of its length column, as ``doc_field_length``
     gives them (``segment.doc_field_length(d, fieldname, 1)``); None where this reader is not Whoosh 3's."""
-    perdoc = getattr(segment, "_perdoc", None)
-    if type(perdoc) is not whoosh3.W3PerDocReader:
+    perdoc = whoosh3_perdoc(segment)
+    if perdoc is None:
         return None
-    reader = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+    reader = length_column(perdoc, fieldname)
     if reader is None:  # no column: Whoosh's default, which BM25F passes as 1
         return np.ones(segment.doc_count_all(), dtype=np.float64)
     codes = _numeric(reader, segment.doc_count_all())
@@ -125,17 +126,18 @@ def _labels(fieldname: str) -> Callable[[SegmentReader], tuple[np.ndarray, list[
 def _bulk_labels(reader: Any, doccount: int) -> tuple[np.ndarray, list[str]] | None:
     """A variable-bytes column as codes and labels, as the loop above makes them (codes in order of first
     appearance), from one read of its bytes; None if it is not such a column."""
-    if type(reader) is not columns.VarBytesColumn.Reader or len(reader._lengths) != doccount:
+    column = varbytes_column(reader)
+    if column is None or len(column.lengths) != doccount:
         return None
     if not doccount:
         return np.empty(0, np.int32), []
-    lengths = np.asarray(reader._lengths, dtype=np.int64)
-    offsets = np.asarray(reader._offsets, dtype=np.int64)
+    lengths = np.asarray(column.lengths, dtype=np.int64)
+    offsets = np.asarray(column.offsets, dtype=np.int64)
     total = int((offsets + lengths).max())
     width = int(lengths.max())
     if width == 0 or width > 256 or total > 1 << 30:  # (not a label column: let the loop read it)
         return (np.zeros(doccount, np.int32), [""]) if width == 0 else None
-    data = np.frombuffer(reader._dbfile.get(reader._basepos, total) + b"\0" * width, dtype=np.uint8)
+    data = np.frombuffer(column.read(total) + b"\0" * width, dtype=np.uint8)
     # each value as a fixed-width, zero-padded row of bytes (labels hold no NUL), then one row per label
     where = offsets[:, None] + np.arange(width)[None, :]
     rows = np.where(np.arange(width)[None, :] < lengths[:, None], data[where], 0).astype(np.uint8)

@@ -16,14 +16,14 @@ inside a query part left to Whoosh's matchers.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from itertools import accumulate
-from pickle import loads
 
 import numpy as np
 from whoosh import matching
 from whoosh import query as wq
 from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.reading import SegmentReader
+
+from index.whoosh_private import blocks, decode_positions, reads_blocks, term_matcher
 
 
 class FastPhrase(wq.Phrase):
@@ -97,15 +97,8 @@ class AdjacentMatcher(WrappingMatcher):
 
 
 def _positions(matcher) -> set[int]:  # type: ignore[no-untyped-def]
-    """The current posting's positions: Whoosh's Positions format (a count, then pickled
-    deltas), summed in C instead of its Python loop."""
-    value = matcher.value()
-    if not value.endswith(b"."):
-        value += b"."
-    return set(accumulate(loads(value[_COUNT_BYTES:])))
-
-
-_COUNT_BYTES = 4  # whoosh.formats: pack_uint(len(deltas)) precedes the pickled deltas
+    """The current posting's positions (Whoosh's Positions format, decoded in C)."""
+    return set(decode_positions(matcher.value()))
 
 
 # -- the same check on arrays, for search.vector ------------------------------------------
@@ -137,11 +130,10 @@ def phrase_docs(segment: SegmentReader, fieldname: str, words: Sequence[bytes], 
 
 def positions_at(segment: SegmentReader, fieldname: str, btext: bytes, candidates: np.ndarray) -> np.ndarray:
     """Sorted keys ``document << 32 | position`` of one word in the candidate documents."""
-    fmt = segment.schema[fieldname].format
-    matcher = segment._terms.matcher(fieldname, btext, fmt, scorer=None)
+    matcher = term_matcher(segment, fieldname, btext)
     wanted = set(candidates.tolist())
     keys: list[int] = []
-    if not all(hasattr(matcher, name) for name in ("_read_ids", "_read_values", "_maxid", "_goto")):
+    if not reads_blocks(matcher):
         for docnum in candidates.tolist():  # short lists, kept inline: Whoosh's own calls
             if not matcher.is_active():
                 break
@@ -150,22 +142,17 @@ def positions_at(segment: SegmentReader, fieldname: str, btext: bytes, candidate
                 keys.extend(_keys(docnum, matcher.value()))
         return np.asarray(keys, dtype=np.int64)
     remaining = candidates
-    while not matcher._atend and len(remaining):
-        if remaining[0] <= matcher._maxid:  # this block holds a candidate: read it
-            matcher._read_ids()
-            matcher._read_values()
-            for docnum, value in zip(matcher._ids, matcher._values, strict=True):
+    for block in blocks(matcher):
+        if not len(remaining):
+            break
+        if remaining[0] <= block.max_id:  # this block holds a candidate: read it
+            for docnum, value in zip(block.ids(), block.values(), strict=True):
                 if docnum in wanted:
                     keys.extend(_keys(docnum, value))
-            remaining = remaining[np.searchsorted(remaining, matcher._maxid, side="right"):]
-        if matcher._lastblock:
-            break
-        matcher._goto(matcher._nextoffset)
+            remaining = remaining[np.searchsorted(remaining, block.max_id, side="right"):]
     return np.asarray(keys, dtype=np.int64)
 
 
 def _keys(docnum: int, value: bytes) -> Iterator[int]:
     base = docnum << 32
-    if not value.endswith(b"."):
-        value += b"."
-    return (base + p for p in accumulate(loads(value[_COUNT_BYTES:])))
+    return (base + p for p in decode_positions(value))

@@ -20,6 +20,8 @@ from collections.abc import Callable, Hashable
 import numpy as np
 from whoosh.reading import SegmentReader
 
+from index.whoosh_private import blocks, reads_blocks, term_matcher
+
 #: Postings (document number + weight, 8 bytes each) the cache may hold: 64 MB.
 CACHE_POSTINGS = 8_000_000
 
@@ -32,21 +34,15 @@ def decode(segment: SegmentReader, fieldname: str, btext: bytes) -> Postings:
     """Every posting of one term in one segment, deleted documents included."""
     if (fieldname, btext) not in segment:
         return _EMPTY
-    fmt = segment.schema[fieldname].format
-    matcher = segment._terms.matcher(fieldname, btext, fmt, scorer=None)
-    if not all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights", "_goto", "_lastblock")):
+    matcher = term_matcher(segment, fieldname, btext)
+    if not reads_blocks(matcher):
         return _decode_generic(matcher)
     ids: list[np.ndarray] = []
     weights: list[np.ndarray] = []
-    while not matcher._atend:
+    for block in blocks(matcher):
         # a whole block at a time: Whoosh's block data, without its per-posting matcher calls
-        matcher._read_ids()
-        matcher._read_weights()
-        ids.append(np.asarray(matcher._ids, dtype=np.int32))
-        weights.append(np.asarray(matcher._weights, dtype=np.float32))
-        if matcher._lastblock:
-            break
-        matcher._goto(matcher._nextoffset)
+        ids.append(np.asarray(block.ids(), dtype=np.int32))
+        weights.append(np.asarray(block.weights(), dtype=np.float32))
     if not ids:
         return _EMPTY
     return np.concatenate(ids), np.concatenate(weights)

@@ -31,6 +31,7 @@ from index.analysis.stopwords import is_question_word
 from index.analysis.tokenizer import scan
 from index.fields import MergedText
 from index.schema import DEFAULT_FIELDS, FIELD_ALIASES
+from index.whoosh_private import expanded_words
 from kliping.errors import QueryError
 from search.cost import QueryBudget
 from search.phrase import FastPhrase
@@ -294,7 +295,7 @@ def check_expansion(parsed: wq.Query, reader: IndexReader, *, query_text: str = 
                     f"the wildcard {text!r} is too broad; give at least two letters before *, e.g. 'korup*'",
                     query=query_text,
                 )
-            for count, _ in enumerate(sub._btexts(reader), start=1):
+            for count, _ in enumerate(expanded_words(sub, reader), start=1):
                 if count > MAX_EXPANSION:
                     raise QueryError(
                         f"{text!r} matches more than {MAX_EXPANSION} different words; make it more specific",

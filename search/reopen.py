@@ -26,9 +26,11 @@ import time
 
 from whoosh import scoring
 from whoosh.codec.base import Segment
-from whoosh.index import TOC, FileIndex
+from whoosh.index import FileIndex
 from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
+
+from index.whoosh_private import Commit, latest_commit
 
 #: Tries at reading a commit whose files a concurrent commit (a merge) removes meanwhile, as Whoosh tries.
 TRIES = 10
@@ -47,8 +49,8 @@ def open_searcher(ix: FileIndex, previous: Searcher | None = None) -> tuple[Sear
     kept = _segment_readers(previous.reader()) if previous is not None else {}
     for attempt in range(TRIES):
         try:
-            toc = TOC.read(ix.storage, ix.indexname)
-            reader = _reader(ix, toc, kept)
+            commit = latest_commit(ix)
+            reader = _reader(ix, commit, kept)
             break
         except OSError:  # a segment file removed between reading the commit and opening it
             if attempt == TRIES - 1:
@@ -56,7 +58,7 @@ def open_searcher(ix: FileIndex, previous: Searcher | None = None) -> tuple[Sear
             time.sleep(0.05)
     for old in kept.values():  # not reused by the new reader (pruned from ``kept`` by _reader)
         old.close()
-    return Searcher(reader, weighting=scoring.BM25F()), toc.generation
+    return Searcher(reader, weighting=scoring.BM25F()), commit.generation
 
 
 def _segment_readers(reader: IndexReader) -> dict[str, SegmentReader]:
@@ -64,21 +66,21 @@ def _segment_readers(reader: IndexReader) -> dict[str, SegmentReader]:
             if leaf.segment() is not None}
 
 
-def _reader(ix: FileIndex, toc: TOC, kept: dict[str, SegmentReader]) -> IndexReader:
+def _reader(ix: FileIndex, commit: Commit, kept: dict[str, SegmentReader]) -> IndexReader:
     """The commit's reader; the readers it takes from ``kept`` are removed from it."""
-    if not toc.segments:
-        return EmptyReader(toc.schema)
+    if not commit.segments:
+        return EmptyReader(commit.schema)
     readers: list[SegmentReader] = []
     opened: list[SegmentReader] = []
     reused: list[str] = []
     try:
-        for segment in toc.segments:
+        for segment in commit.segments:
             old = kept.get(segment.segment_id())
             if old is not None and same_deletions(old.segment(), segment):
                 readers.append(old)
                 reused.append(segment.segment_id())
             else:
-                fresh = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+                fresh = SegmentReader(ix.storage, commit.schema, segment, generation=commit.generation)
                 opened.append(fresh)
                 readers.append(fresh)
     except BaseException:
@@ -87,7 +89,7 @@ def _reader(ix: FileIndex, toc: TOC, kept: dict[str, SegmentReader]) -> IndexRea
         raise
     for segment_id in reused:
         del kept[segment_id]
-    return readers[0] if len(readers) == 1 else MultiReader(readers, generation=toc.generation)
+    return readers[0] if len(readers) == 1 else MultiReader(readers, generation=commit.generation)
 
 
 def same_deletions(old: Segment, new: Segment) -> bool:

@@ -23,6 +23,7 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from index.whoosh_private import expanded_words, field_b
 from search.cost import QueryBudget
 from search.docarrays import DocArrays
 from search.phrase import FastPhrase, phrase_docs, positions_at
@@ -175,7 +176,7 @@ def _expansion(q: wq.MultiTerm, reader: IndexReader) -> Node:
     is no better a match than a common one); Whoosh itself keeps it only on small
     indexes. One word alone is that word's term query, as in Whoosh.
     """
-    words = [word for word in q._btexts(reader) if word]
+    words = [word for word in expanded_words(q, reader) if word]
     if not words:
         return NoneNode()
     terms = [TermNode(q.fieldname, _as_bytes(word), 1.0) for word in words]
@@ -202,7 +203,7 @@ class Evaluator:
         weighting = searcher.weighting
         self.B = getattr(weighting, "B", 0.75)
         self.K1 = getattr(weighting, "K1", 1.2)
-        self._field_B = getattr(weighting, "_field_B", {})
+        self._b_by_field = field_b(weighting)
 
     def matches(self, node: Node) -> Matches:
         """Live documents the query matches, with their scores."""
@@ -397,7 +398,7 @@ class Evaluator:
         else:
             idf = self.searcher.idf(node.fieldname, node.text)
             avgfl = self.searcher.avg_field_length(node.fieldname) or 1
-            B = self._field_B.get(node.fieldname, self.B)
+            B = self._b_by_field.get(node.fieldname, self.B)
             lengths = self.arrays.lengths(node.fieldname)[ids]
             # whoosh.scoring.bm25, term for term
             scores = idf * ((weights * (self.K1 + 1)) / (weights + self.K1 * ((1 - B) + B * lengths / avgfl)))

@@ -21,6 +21,7 @@ from whoosh.util.times import datetime_to_long
 
 from index.archive import Archive
 from index.store import SearchIndex
+from index.whoosh_private import expanded_words, term_matcher
 from ingest.article import Article
 from search.docarrays import DocArrays
 from search.engine import Engine, SearchRequest
@@ -127,7 +128,7 @@ def test_wildcards_and_fuzzy_terms_match_as_whoosh_and_score_their_boost(engine:
     q = parse_query(text, engine.searcher().schema)
     got = vector_matches(engine, q)
     assert got.keys() == dict(whoosh_reference(engine, q)).keys()
-    words = list(q._btexts(engine.searcher().reader()))
+    words = list(expanded_words(q, engine.searcher().reader()))
     if text == "tidakad*":
         assert not words and not got
     else:
@@ -233,7 +234,7 @@ def test_decoded_postings_are_whooshs_postings(engine: Engine) -> None:
             ids, weights = decode(segment, "body", term)
             expected: list[tuple[int, float]] = []
             if ("body", term) in segment:
-                matcher = segment._terms.matcher("body", term, segment.schema["body"].format, scorer=None)
+                matcher = term_matcher(segment, "body", term)
                 while matcher.is_active():
                     expected.append((matcher.id(), matcher.weight()))
                     matcher.next()
