@@ -22,6 +22,7 @@ from index.archive import Archive
 from index.dates import parse_bound
 from index.schema import NO_DATE
 from index.store import SearchIndex
+from index.whoosh_private import expanded_words
 from kliping.errors import QueryError
 from search.cost import QueryBudget, expands
 from search.docarrays import DocArrays
@@ -289,7 +290,8 @@ def _highlight_terms(parsed: wq.Query, reader) -> frozenset[str]:  # type: ignor
         if getattr(leaf, "fieldname", None) not in ("title", "body"):
             continue
         if isinstance(leaf, wq.Prefix | wq.Wildcard | wq.FuzzyTerm):
-            terms.update(b.decode("utf-8") if isinstance(b, bytes) else str(b) for b in leaf._btexts(reader))
+            terms.update(b.decode("utf-8") if isinstance(b, bytes) else str(b)
+                         for b in expanded_words(leaf, reader))
         else:
             terms.update(str(text) for _, text in leaf.iter_all_terms())
     return frozenset(terms)

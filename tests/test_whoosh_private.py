@@ -36,8 +36,6 @@ SCANNED = ("search", "index", "kliping", "benchmarks", "tests")
 
 #: (file, name) uses allowed outside the fence, each with its reason; an entry no longer used fails.
 EXEMPT = {
-    ("search/engine.py", "_btexts"): "highlighting expands wildcards itself; engine.py has a change in flight, "
-                                     "after which it calls whoosh_private.expanded_words",
     ("tests/test_archive.py", "_values"): "the archive's own _values, not a Whoosh matcher's",
 }
 
