@@ -7,6 +7,7 @@ surface (the CLI, the API) turns them into messages in one place::
     ├── ConfigError          config.yaml is missing, unreadable or invalid
     ├── FetchError           a URL could not be fetched (carries .url)
     │   ├── RobotsDisallowed robots.txt forbids the URL
+    │   ├── HostUnreachable  the host's name does not resolve, or it refuses or never takes the connection
     │   ├── HTTPStatusError  the server answered with an error status
     │   └── TooLarge         the response was bigger than the size limit
     ├── ExtractError         a page could not be turned into an article (carries .url)
@@ -45,6 +46,14 @@ class FetchError(KlipingError):
 
 class RobotsDisallowed(FetchError):
     code = "robots"
+
+
+class HostUnreachable(FetchError):
+    """The host could not be reached at all (its name does not resolve, the connection is refused or
+    never made): said as such, never as a robots.txt refusal, which would send the user looking for
+    rules that were never read."""
+
+    code = "unreachable"
 
 
 class HTTPStatusError(FetchError):

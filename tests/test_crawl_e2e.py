@@ -131,6 +131,20 @@ def test_a_dead_source_does_not_stop_the_others(news_site: NewsSite, make_config
     assert runs["lokal"]["new"] == 1
 
 
+def test_an_unreachable_source_is_said_unreachable_in_the_crawl_and_in_status(make_config) -> None:  # type: ignore[no-untyped-def]
+    config = make_config([{"name": "hilang", "feeds": ["http://nonexistent.invalid/rss"]},  # never resolves
+                          {"name": "tutup", "feeds": ["http://127.0.0.1:9/rss"]}])  # nothing listens
+    crawl = kliping(config, "crawl")
+    assert crawl.returncode == 1, crawl.stderr
+    status = kliping(config, "status")
+    sources = {s["name"]: s for s in kliping_json(config, "status")["sources"]}
+    for name, said in [("hilang", "nonexistent.invalid is unreachable: its name does not resolve"),
+                       ("tutup", "127.0.0.1:9 is unreachable: connection refused")]:
+        assert said in sources[name]["last_error"], sources[name]
+        assert said in crawl.stdout and said in status.stdout
+    assert "disallow" not in crawl.stdout + crawl.stderr + status.stdout
+
+
 def test_crawl_prints_pages_per_second(crawled, news_site: NewsSite) -> None:  # type: ignore[no-untyped-def]
     _, _, summary = crawled
     assert summary["pages_per_second"] > 0

@@ -14,7 +14,7 @@ from ingest.fetch import Fetcher, FetchSettings
 from ingest.ratelimit import HostRateLimiter
 from ingest.retry import RetryPolicy, parse_retry_after
 from ingest.robots import agent_token
-from kliping.errors import TooLarge
+from kliping.errors import FetchError, HostUnreachable, TooLarge
 
 NOW = datetime(2024, 5, 1, 10, 0, 0, tzinfo=UTC)
 
@@ -97,3 +97,21 @@ def test_transport_seam_and_user_agent() -> None:
     with Fetcher(settings, transport=httpx.MockTransport(handler)) as f:
         assert f.get("http://example.test/a").content == b"ok"
     assert seen[0].headers["user-agent"] == "kliping-test/1"
+
+
+@pytest.mark.parametrize(("failure", "unreachable", "said"), [
+    (httpx.ConnectTimeout("timed out"), True, "the host example.test is unreachable: no connection within"),
+    (httpx.ConnectError("[Errno 113] No route to host"), True, "the host example.test is unreachable: [Errno 113]"),
+    (httpx.ReadTimeout("timed out"), False, "timed out: ReadTimeout"),  # connected: the host is there, slow
+])
+def test_a_connection_never_made_is_the_host_unreachable(failure: httpx.TransportError, unreachable: bool,
+                                                          said: str) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise failure
+
+    for respect_robots in (True, False):  # met on robots.txt or on the page itself: the same words
+        settings = FetchSettings(min_interval=0, retries=0, respect_robots=respect_robots)
+        with Fetcher(settings, transport=httpx.MockTransport(handler)) as f, pytest.raises(FetchError) as err:
+            f.get("http://example.test/a")
+        assert isinstance(err.value, HostUnreachable) is unreachable, err.value
+        assert said in str(err.value) and "disallow" not in str(err.value)
