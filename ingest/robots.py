@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from kliping.errors import FetchError, HostUnreachable, RobotsDisallowed
+from kliping.errors import FetchAbandoned, FetchError, HostUnreachable, RobotsDisallowed
 
 __all__ = ["RobotsCache", "RobotsRules", "robots_url"]
 
@@ -114,6 +114,8 @@ class RobotsCache:
         now = self._clock()
         try:
             status, body = self._loader(key)
+        except FetchAbandoned:  # stopping taught us nothing of the host: remember nothing
+            raise
         except HostUnreachable as exc:
             return self._on_error(key, stale, now, exc)
         except FetchError as exc:

@@ -13,8 +13,8 @@ from ingest.body import decompress_bounded, read_bounded
 from ingest.fetch import Fetcher, FetchSettings
 from ingest.ratelimit import HostRateLimiter
 from ingest.retry import RetryPolicy, parse_retry_after
-from ingest.robots import agent_token
-from kliping.errors import FetchError, HostUnreachable, TooLarge
+from ingest.robots import RobotsCache, agent_token
+from kliping.errors import FetchAbandoned, FetchError, HostUnreachable, TooLarge
 
 NOW = datetime(2024, 5, 1, 10, 0, 0, tzinfo=UTC)
 
@@ -115,3 +115,18 @@ def test_a_connection_never_made_is_the_host_unreachable(failure: httpx.Transpor
             f.get("http://example.test/a")
         assert isinstance(err.value, HostUnreachable) is unreachable, err.value
         assert said in str(err.value) and "disallow" not in str(err.value)
+
+
+def test_a_robots_txt_abandoned_on_stopping_is_not_remembered_as_unknown_rules() -> None:
+    answers: list[BaseException | tuple[int, bytes]] = [FetchAbandoned("stopping"), (200, b"User-agent: *\nAllow: /\n")]
+
+    def loader(url: str) -> tuple[int, bytes]:
+        answer = answers.pop(0)
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+    cache = RobotsCache(loader)
+    with pytest.raises(FetchAbandoned):
+        cache.rules("http://example.test/a")
+    assert cache.rules("http://example.test/a").can_fetch("http://example.test/a", "kliping")
