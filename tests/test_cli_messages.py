@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 from corpus import corpus_records
 
+from index.archive import Archive
 from kliping.cli import main
 
 
@@ -61,6 +62,15 @@ def test_search_before_anything_is_archived_says_so_and_exits_3(config: Path) ->
 def test_search_when_the_archive_holds_nothing_says_so_and_exits_3(config: Path, tmp_path: Path) -> None:
     (tmp_path / "bad.jsonl").write_text("{not json\n")
     run(config, "import", str(tmp_path / "bad.jsonl"))  # creates the archive and the index, empty
+    result = run(config, "search", "banjir")
+    assert result.exit_code == 3, result.output
+    assert "nothing archived yet: run kliping crawl or kliping import" in one_line_error(result)
+
+
+def test_search_with_an_archive_of_no_articles_and_no_index_dir_says_so_and_exits_3(config: Path,
+                                                                                    tmp_path: Path) -> None:
+    Archive(tmp_path / "data" / "archive.sqlite3").close()  # the file and its tables, no article
+    assert not (tmp_path / "data" / "index").exists()
     result = run(config, "search", "banjir")
     assert result.exit_code == 3, result.output
     assert "nothing archived yet: run kliping crawl or kliping import" in one_line_error(result)
