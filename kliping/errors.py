@@ -16,7 +16,8 @@ surface (the CLI, the API) turns them into messages in one place::
     │   └── NothingArchived  there is no archive, or nothing in it, yet
     ├── IndexBusy            the Whoosh index stayed locked past the timeout
     ├── IndexOutdated        the index was built by another kliping version: reindex
-    │   └── IndexDrift       the index holds what its archive does not (another or older archive): reindex
+    │   ├── IndexDrift       the index holds what its archive does not (another or older archive): reindex
+    │   └── IndexMissing     the archive holds articles but there is no index: reindex
     ├── AlreadyRunning       another daemon holds the data_dir's lock (carries .pid)
     └── QueryError           a search query or filter is malformed (carries .query)
         └── QueryTooCostly   the query ran out of its time or expansion budget
@@ -118,6 +119,12 @@ class IndexDrift(IndexOutdated):
     """The index was built from another archive, or a newer copy of this one: only a rebuild repairs it."""
 
     code = "index_drift"
+
+
+class IndexMissing(IndexOutdated):
+    """The archive holds articles but there is no index (deleted, or lost in a restore): only a rebuild repairs it."""
+
+    code = "index_missing"
 
 
 class AlreadyRunning(KlipingError):
