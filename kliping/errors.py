@@ -9,11 +9,15 @@ surface (the CLI, the API) turns them into messages in one place::
     │   ├── RobotsDisallowed robots.txt forbids the URL
     │   ├── HostUnreachable  the host's name does not resolve, or it refuses or never takes the connection
     │   ├── HTTPStatusError  the server answered with an error status
-    │   └── TooLarge         the response was bigger than the size limit
+    │   ├── TooLarge         the response was bigger than the size limit
+    │   ├── DeadlineExceeded the whole request outlasted its wall-clock deadline (in ingest.body)
+    │   ├── DiscoveryError   a feed, sitemap or start page is not what it claims to be (in ingest.discover)
+    │   └── FetchAbandoned   given up because kliping is stopping: nothing learnt about the URL
     ├── ExtractError         a page could not be turned into an article (carries .url)
     │   └── NotAnArticle     the page is a section/tag/video/error page, not an article
     ├── ArchiveError         the SQLite archive could not be read or written
-    │   └── NothingArchived  there is no archive, or nothing in it, yet
+    │   ├── NothingArchived  there is no archive, or nothing in it, yet
+    │   └── IncompleteArticle an article without url, title or body, refused: the page's fault, not the archive's
     ├── IndexBusy            the Whoosh index stayed locked past the timeout
     ├── IndexOutdated        the index was built by another kliping version: reindex
     │   ├── IndexDrift       the index holds what its archive does not (another or older archive): reindex

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from cli_runner import ROOT
+
+import kliping.errors
+from kliping.errors import KlipingError
 
 # -- pyproject.toml ------------------------------------------------------------
 
@@ -19,3 +25,41 @@ def test_each_dependency_comment_sits_on_its_own_dependencys_line() -> None:
     by_name = {line.split('"')[1].split(">")[0]: line for line in dependency_lines()}
     assert "stemmer" in by_name["PySastrawi"]
     assert "stemmer" not in by_name["numpy"]
+
+
+# -- the error tree ---------------------------------------------------------------
+
+
+def drawn_tree() -> dict[str, str]:
+    """Each class drawn in kliping.errors' docstring, with the class it is drawn under."""
+    parents: dict[str, str] = {}
+    stack = ["KlipingError"]
+    for line in (kliping.errors.__doc__ or "").splitlines():
+        found = re.match(r"^(\s*[│ ]*)[├└]── (\w+)", line)
+        if not found:
+            continue
+        depth = (len(found.group(1)) - 4) // 4 + 1  # the root sits 4 columns in, each level 4 more
+        del stack[depth:]
+        parents[found.group(2)] = stack[-1]
+        stack.append(found.group(2))
+    return parents
+
+
+def error_classes() -> list[type[KlipingError]]:
+    """Every error kliping defines, in kliping.errors or beside the code that raises it."""
+    import ingest.discover.base  # noqa: F401  (ingest.body is imported above)
+
+    found, todo = [], [KlipingError]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            todo.append(sub)
+            if sub.__module__.split(".")[0] in ("kliping", "ingest", "index", "search"):
+                found.append(sub)
+    return found
+
+
+@pytest.mark.parametrize("cls", error_classes(), ids=lambda cls: cls.__name__)
+def test_the_error_tree_draws_every_error_under_its_parent(cls: type[KlipingError]) -> None:
+    tree = drawn_tree()
+    assert cls.__name__ in tree, f"{cls.__name__} is missing from the tree in kliping/errors.py"
+    assert tree[cls.__name__] == cls.__bases__[0].__name__
