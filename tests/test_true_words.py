@@ -7,7 +7,9 @@ import re
 import pytest
 from cli_runner import ROOT
 
+import ingest.warc
 import kliping.errors
+from ingest.body import ACCEPT_ENCODING
 from kliping.errors import KlipingError
 
 # -- pyproject.toml ------------------------------------------------------------
@@ -63,3 +65,13 @@ def test_the_error_tree_draws_every_error_under_its_parent(cls: type[KlipingErro
     tree = drawn_tree()
     assert cls.__name__ in tree, f"{cls.__name__} is missing from the tree in kliping/errors.py"
     assert tree[cls.__name__] == cls.__bases__[0].__name__
+
+
+# -- the WARC module ---------------------------------------------------------------
+
+
+def test_the_warc_docs_name_only_encodings_the_fetcher_undoes() -> None:
+    said = re.search(r"\(([\w/]+) undone", ingest.warc.__doc__ or "")
+    assert said, "the docstring says which encodings are undone"
+    accepted = {name.strip() for name in ACCEPT_ENCODING.split(",")}
+    assert set(said.group(1).split("/")) <= accepted, (said.group(1), ACCEPT_ENCODING)
