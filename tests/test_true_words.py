@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from cli_runner import ROOT
+from corpus import corpus_records
 
 import ingest.warc
 import kliping.errors
@@ -75,3 +81,42 @@ def test_the_warc_docs_name_only_encodings_the_fetcher_undoes() -> None:
     assert said, "the docstring says which encodings are undone"
     accepted = {name.strip() for name in ACCEPT_ENCODING.split(",")}
     assert set(said.group(1).split("/")) <= accepted, (said.group(1), ACCEPT_ENCODING)
+
+
+# -- what loads ------------------------------------------------------------------------
+
+PROBE = """
+import sys
+from kliping.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print("fetcher loaded:", "httpx" in sys.modules or "ingest.fetch" in sys.modules)
+"""
+
+
+@pytest.fixture(scope="module")
+def archived(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("words")
+    config = root / "config.yaml"
+    config.write_text(f"data_dir: {root / 'data'}\nsources: []\n")
+    (root / "some.jsonl").write_text("\n".join(json.dumps(r) for r in corpus_records(5, every=50)) + "\n")
+    return config
+
+
+@pytest.mark.parametrize("args", [["import", "{jsonl}"], ["search", "jakarta"], ["status"], ["reindex"]],
+                         ids=lambda args: args[0])
+def test_commands_that_do_not_fetch_never_load_the_fetcher(archived: Path, args: list[str]) -> None:
+    """As kliping/app.py says: httpx and the fetcher load only for the commands that fetch."""
+    args = [arg.format(jsonl=archived.parent / "some.jsonl") for arg in args]
+    if args[0] != "import":
+        run(archived, "import", str(archived.parent / "some.jsonl"))  # something to search, index, show
+    assert run(archived, *args).stdout.splitlines()[-1] == "fetcher loaded: False"
+
+
+def run(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([sys.executable, "-c", PROBE, "--config", str(config), *args], capture_output=True,
+                            text=True, timeout=120, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
