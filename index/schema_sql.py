@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS article_versions (
 CREATE TABLE IF NOT EXISTS pages (           -- what became of every discovered URL
     url          TEXT PRIMARY KEY,
     source       TEXT,
-    status       TEXT NOT NULL,              -- stored | failed | not_article
+    status       TEXT NOT NULL,              -- stored | failed | not_article | disallowed
     reason       TEXT,
     article_id   TEXT,
     attempts     INTEGER NOT NULL DEFAULT 0,

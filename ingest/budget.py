@@ -18,10 +18,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from index.archive import Archive
-from ingest.crawl import SourceSummary
+
+if TYPE_CHECKING:  # kliping status reads the budget: the crawler (and its fetcher) need not load for that
+    from ingest.crawl import SourceSummary
 
 __all__ = ["BudgetPolicy", "FailureBudget", "SourceState", "run_failed"]
 

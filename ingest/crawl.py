@@ -1,7 +1,9 @@
 """One ingest cycle for one source: discover, fetch, extract, archive, index.
 
 A page that fails never stops the cycle and a source that fails never stops
-the others: every failure becomes a reason in the :class:`SourceSummary`.
+the others: every failure becomes a reason in the :class:`SourceSummary`. A
+page robots.txt disallows is no failure: it is skipped, counted apart, and asked
+about again (after everything else) on later runs, in case the rules change.
 URLs already handled are remembered in the archive and skipped, so a second
 crawl adds nothing (``refetch=True`` fetches stored articles again to catch
 edits; a :class:`Recheck` does so only for recent articles not looked at lately,
@@ -24,7 +26,15 @@ from ingest.extract import ExtractProfile, extract_page, merge_pages
 from ingest.fetch import Fetcher
 from ingest.urls import canonicalize
 from kliping.config import Source
-from kliping.errors import ExtractError, FetchAbandoned, FetchError, KlipingError, NotAnArticle, archive_failed
+from kliping.errors import (
+    ExtractError,
+    FetchAbandoned,
+    FetchError,
+    KlipingError,
+    NotAnArticle,
+    RobotsDisallowed,
+    archive_failed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +69,7 @@ class SourceSummary:
     updated: int = 0
     unchanged: int = 0
     failed: int = 0
+    skipped_robots: int = 0  # pages robots.txt disallows: never requested, and not a failure
     errors: list[dict[str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -133,8 +144,9 @@ class SourceCrawler:
 
     def to_fetch(self, source: Source, urls: list[str], summary: SourceSummary, refetch: bool,
                   recheck: Recheck | None = None) -> list[str]:
-        """New and retryable URLs first, then stored ones due for an edit check; capped at max_articles."""
-        todo, again = [], []
+        """New and retryable URLs first, then stored ones due for an edit check, then those robots.txt
+        disallowed last time (its rules may have changed); capped at max_articles."""
+        todo, again, disallowed = [], [], []
         bounds = recheck.bounds(datetime.now(UTC)) if recheck else None
         for url in urls:
             state = self.archive.page_state(url)
@@ -142,11 +154,13 @@ class SourceCrawler:
                 refetch and state["status"] == "stored"
             ):
                 todo.append(url)
+            elif state["status"] == "disallowed":
+                disallowed.append(url)
             elif bounds and self.archive.recheck_due(url, first_seen_after=bounds[0], last_attempt_before=bounds[1]):
                 again.append(url)
             else:
                 summary.known += 1
-        todo += again
+        todo += again + disallowed
         if len(todo) > source.max_articles:
             log.info("source=%s %d URLs to fetch; taking the first %d (max_articles)", source.name, len(todo),
                      source.max_articles)
@@ -161,6 +175,11 @@ class SourceCrawler:
             article = self.fetch_article(source, url)
             outcome = self.archive.upsert(article)
         except FetchAbandoned:  # stopping: the page is left as it was, for the next run
+            return None
+        except RobotsDisallowed as exc:
+            self.archive.record_page(url, source.name, "disallowed", reason=str(exc))
+            summary.skipped_robots += 1
+            self._report(url, "skipped_robots")
             return None
         except NotAnArticle as exc:
             self.archive.record_page(url, source.name, "not_article", reason=str(exc))

@@ -3,9 +3,11 @@
 Every request kliping makes to a news site goes through :class:`Fetcher.get`::
 
     robots.txt allows it?  --no-->  RobotsDisallowed (never requested)
+                           --unknown-->  why: HostUnreachable, robots.txt answered 5xx...
     wait for the host's rate-limit slot
     GET (User-Agent, conditional validators)  --429/5xx/timeout/reset-->  backoff, retry
     3xx  -->  next hop, each hop checked again (bounded; a loop is an error)
+    no connection (name does not resolve, refused, connect timeout)  -->  HostUnreachable, after the retries
     4xx  -->  HTTPStatusError at once
     body read while streaming, stopped at max_bytes (after decompression) or the deadline
 
@@ -16,6 +18,7 @@ against its own host's robots.txt and rate limit.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -32,7 +35,7 @@ from ingest.ratelimit import HostRateLimiter
 from ingest.retry import RetryPolicy, is_retryable_status, parse_retry_after
 from ingest.robots import RobotsCache, agent_token
 from ingest.validators import MemoryValidatorStore, ValidatorStore
-from kliping.errors import FetchAbandoned, FetchError, HTTPStatusError, RobotsDisallowed, TooLarge
+from kliping.errors import FetchAbandoned, FetchError, HostUnreachable, HTTPStatusError, TooLarge
 
 __all__ = ["FetchSettings", "Fetcher", "MemoryValidatorStore", "Response", "ValidatorStore"]
 
@@ -132,13 +135,20 @@ class Fetcher:
 
     def allowed(self, url: str) -> bool:
         """Whether robots.txt lets us fetch ``url``; also applies the host's crawl-delay."""
+        return self.refusal(url) is None
+
+    def refusal(self, url: str) -> FetchError | None:
+        """Why ``url`` may not be fetched (robots.txt disallows it, or its host's rules are unknown), or None.
+
+        Also applies the host's crawl-delay.
+        """
         if not self.settings.respect_robots:
-            return True
+            return None
         rules = self.robots.rules(url)
         delay = rules.crawl_delay(self._agent)
         if delay:
             self.limiter.set_interval(_host(url), delay)
-        return rules.can_fetch(url, self._agent)
+        return None if rules.can_fetch(url, self._agent) else rules.refusal(url)
 
     def get(self, url: str, *, conditional: bool = False) -> Response:
         """GET ``url`` politely; raises a :class:`FetchError` subclass on failure.
@@ -151,8 +161,9 @@ class Fetcher:
         hops = [url]
         for _ in range(self.settings.max_redirects + 1):
             current = hops[-1]
-            if not self.allowed(current):
-                raise RobotsDisallowed(f"robots.txt disallows {current}", url=current)
+            refusal = self.refusal(current)
+            if refusal is not None:
+                raise refusal
             result = self._with_retries(current, headers)
             if isinstance(result, _Exchange):
                 return self._finish(url, hops, result, conditional)
@@ -203,8 +214,7 @@ class Fetcher:
             except httpx.TransportError as exc:
                 if isinstance(exc, httpx.UnsupportedProtocol):
                     raise FetchError(f"cannot fetch {url}: {exc}", url=url) from exc
-                kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "connection failed"
-                error: FetchError = FetchError(f"{kind}: {type(exc).__name__}: {exc}", url=url)
+                error: FetchError = transport_error(url, exc)
             else:
                 if ex.status in REDIRECT_STATUSES and ex.headers.get("location"):
                     return urljoin(url, ex.headers["location"].strip())
@@ -255,6 +265,8 @@ class Fetcher:
             self.limiter.wait(_host(url))
             try:
                 ex = self._exchange(url, {})
+            except httpx.TransportError as exc:
+                raise transport_error(url, exc) from exc
             except httpx.HTTPError as exc:
                 raise FetchError(f"{type(exc).__name__}: {exc}", url=url) from exc
             location = ex.headers.get("location")
@@ -266,6 +278,29 @@ class Fetcher:
 
 def _host(url: str) -> str:
     return urlsplit(url).netloc.lower()
+
+
+def transport_error(url: str, exc: httpx.TransportError) -> FetchError:
+    """What a failed exchange means: no connection to the host at all (said so, naming it and why), or an
+    exchange cut short."""
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+        return HostUnreachable(f"the host {_host(url)} is unreachable: {_connect_failure(exc)}", url=url)
+    kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "connection failed"
+    return FetchError(f"{kind}: {type(exc).__name__}: {exc}", url=url)
+
+
+def _connect_failure(exc: httpx.TransportError) -> str:
+    """Why no connection was made, from the socket error under httpx's (DNS, refused...)."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "no connection within the timeout"
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, OSError):
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(cause, socket.gaierror):
+        return f"its name does not resolve ({cause.strerror})"
+    if isinstance(cause, ConnectionRefusedError):
+        return "connection refused"
+    return str(cause or exc) or type(exc).__name__
 
 
 def _check_scheme(url: str) -> None:

@@ -1,9 +1,14 @@
 """robots.txt rules per host, fetched once and cached with an expiry.
 
 Read as Google documents it: a missing robots.txt (4xx) allows everything; a
-server error or an unreachable host disallows everything for a while (the site
-may be in trouble, and its rules are unknown), then we ask again. A copy we had
-before keeps applying while a refresh fails.
+server error or an unreachable host keeps us off the whole host for a while (the
+site may be in trouble, and its rules are unknown), then we ask again. A copy we
+had before keeps applying while a refresh fails.
+
+Keeping off a host whose rules are unknown is not robots.txt disallowing it:
+the rules carry the error that kept them unknown, and a refused URL is reported
+with it (the host is unreachable, robots.txt answered 503...), never as a
+disallow.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from kliping.errors import FetchError
+from kliping.errors import FetchAbandoned, FetchError, HostUnreachable, RobotsDisallowed
 
 __all__ = ["RobotsCache", "RobotsRules", "robots_url"]
 
@@ -52,11 +57,19 @@ class RobotsRules:
     allow_all: bool
     expires: float
     reason: str
+    #: Why the rules are unknown (robots.txt unreachable or failing); None when robots.txt answered.
+    error: FetchError | None = None
 
     def can_fetch(self, url: str, agent: str) -> bool:
         if self.parser is None:
             return self.allow_all
         return self.parser.can_fetch(url, agent)
+
+    def refusal(self, url: str) -> FetchError:
+        """The error for a URL these rules keep us from: a disallow, or why the rules are unknown."""
+        if self.error is None:
+            return RobotsDisallowed(f"robots.txt disallows {url}", url=url)
+        return type(self.error)(str(self.error), url=url)
 
     def crawl_delay(self, agent: str) -> float | None:
         if self.parser is None:
@@ -101,19 +114,29 @@ class RobotsCache:
         now = self._clock()
         try:
             status, body = self._loader(key)
+        except FetchAbandoned:  # stopping taught us nothing of the host: remember nothing
+            raise
+        except HostUnreachable as exc:
+            return self._on_error(key, stale, now, exc)
         except FetchError as exc:
-            return self._on_error(key, stale, now, f"unreachable: {exc}")
+            return self._on_error(key, stale, now, _unknown(key, f"could not be read ({exc})"))
         if 200 <= status < 300:
             text = body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
             return RobotsRules(Protego.parse(text), True, now + self.ttl, f"{key} ({status})")
         if 400 <= status < 500 and status != 429:
             log.info("no robots.txt at %s (%d): all allowed", key, status)
             return RobotsRules(None, True, now + self.ttl, f"{key} missing ({status})")
-        return self._on_error(key, stale, now, f"status {status}")
+        return self._on_error(key, stale, now, _unknown(key, f"answered HTTP {status}"))
 
-    def _on_error(self, key: str, stale: RobotsRules | None, now: float, why: str) -> RobotsRules:
+    def _on_error(self, key: str, stale: RobotsRules | None, now: float, error: FetchError) -> RobotsRules:
         if stale is not None and stale.parser is not None:
-            log.warning("robots.txt %s %s; keeping the copy we had", key, why)
+            log.warning("robots.txt not refreshed (%s); keeping the copy we had", error)
             return RobotsRules(stale.parser, stale.allow_all, now + self.error_ttl, stale.reason)
-        log.warning("robots.txt %s %s; treating the host as disallowed for %.0fs", key, why, self.error_ttl)
-        return RobotsRules(None, False, now + self.error_ttl, f"{key} {why}")
+        log.warning("robots.txt not read (%s); keeping off the host for %.0fs", error, self.error_ttl)
+        return RobotsRules(None, False, now + self.error_ttl, str(error), error)
+
+
+def _unknown(key: str, what: str) -> FetchError:
+    """The error of a host whose robots.txt did not answer usably: what happened, and what it means."""
+    return FetchError(f"robots.txt {key} {what}: the host's rules are unknown, so none of it is fetched for now",
+                      url=key)

@@ -9,7 +9,7 @@ record at the end of its last file; readers skip it, and a restarted daemon
 never appends to an old file.
 
 Two liberties, both recorded in the WARC headers: the body is stored as the
-fetcher decoded it (gzip/br undone while its size was bounded), the original
+fetcher decoded it (gzip/deflate undone while its size was bounded), the original
 ``Content-Encoding`` kept as ``X-Archive-Orig-Content-Encoding``; and the URL
 kliping asked for is kept as ``WARC-Kliping-Requested-URI`` beside the final
 ``WARC-Target-URI`` after redirects. Feeds, sitemaps and 304s are not kept:

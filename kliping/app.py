@@ -14,7 +14,10 @@ from index.archive import Archive
 from index.store import SearchIndex
 from kliping.config import Config
 
-if TYPE_CHECKING:  # the fetcher (httpx and its imports: ~50 ms) loads only for commands that fetch
+# The fetcher (httpx and its imports) loads only for the commands that fetch (crawl, daemon, backfill,
+# extract) and for reextract, which replays saved pages through the crawler's code: search, status,
+# import and reindex never load it (tests/test_true_words.py checks).
+if TYPE_CHECKING:
     from ingest.fetch import Fetcher, FetchSettings, Response
 
 ARCHIVE_FILE = "archive.sqlite3"

@@ -7,15 +7,21 @@ surface (the CLI, the API) turns them into messages in one place::
     ├── ConfigError          config.yaml is missing, unreadable or invalid
     ├── FetchError           a URL could not be fetched (carries .url)
     │   ├── RobotsDisallowed robots.txt forbids the URL
+    │   ├── HostUnreachable  the host's name does not resolve, or it refuses or never takes the connection
     │   ├── HTTPStatusError  the server answered with an error status
-    │   └── TooLarge         the response was bigger than the size limit
+    │   ├── TooLarge         the response was bigger than the size limit
+    │   ├── DeadlineExceeded the whole request outlasted its wall-clock deadline (in ingest.body)
+    │   ├── DiscoveryError   a feed, sitemap or start page is not what it claims to be (in ingest.discover)
+    │   └── FetchAbandoned   given up because kliping is stopping: nothing learnt about the URL
     ├── ExtractError         a page could not be turned into an article (carries .url)
     │   └── NotAnArticle     the page is a section/tag/video/error page, not an article
     ├── ArchiveError         the SQLite archive could not be read or written
-    │   └── NothingArchived  there is no archive, or nothing in it, yet
+    │   ├── NothingArchived  there is no archive, or nothing in it, yet
+    │   └── IncompleteArticle an article without url, title or body, refused: the page's fault, not the archive's
     ├── IndexBusy            the Whoosh index stayed locked past the timeout
     ├── IndexOutdated        the index was built by another kliping version: reindex
-    │   └── IndexDrift       the index holds what its archive does not (another or older archive): reindex
+    │   ├── IndexDrift       the index holds what its archive does not (another or older archive): reindex
+    │   └── IndexMissing     the archive holds articles but there is no index: reindex
     ├── AlreadyRunning       another daemon holds the data_dir's lock (carries .pid)
     └── QueryError           a search query or filter is malformed (carries .query)
         └── QueryTooCostly   the query ran out of its time or expansion budget
@@ -45,6 +51,14 @@ class FetchError(KlipingError):
 
 class RobotsDisallowed(FetchError):
     code = "robots"
+
+
+class HostUnreachable(FetchError):
+    """The host could not be reached at all (its name does not resolve, the connection is refused or
+    never made): said as such, never as a robots.txt refusal, which would send the user looking for
+    rules that were never read."""
+
+    code = "unreachable"
 
 
 class HTTPStatusError(FetchError):
@@ -109,6 +123,12 @@ class IndexDrift(IndexOutdated):
     """The index was built from another archive, or a newer copy of this one: only a rebuild repairs it."""
 
     code = "index_drift"
+
+
+class IndexMissing(IndexOutdated):
+    """The archive holds articles but there is no index (deleted, or lost in a restore): only a rebuild repairs it."""
+
+    code = "index_missing"
 
 
 class AlreadyRunning(KlipingError):

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 from corpus import corpus_records
 
+from index.archive import Archive
 from kliping.cli import main
 
 
@@ -64,6 +65,25 @@ def test_search_when_the_archive_holds_nothing_says_so_and_exits_3(config: Path,
     result = run(config, "search", "banjir")
     assert result.exit_code == 3, result.output
     assert "nothing archived yet: run kliping crawl or kliping import" in one_line_error(result)
+
+
+def test_search_with_an_archive_of_no_articles_and_no_index_dir_says_so_and_exits_3(config: Path,
+                                                                                    tmp_path: Path) -> None:
+    Archive(tmp_path / "data" / "archive.sqlite3").close()  # the file and its tables, no article
+    assert not (tmp_path / "data" / "index").exists()
+    result = run(config, "search", "banjir")
+    assert result.exit_code == 3, result.output
+    assert "nothing archived yet: run kliping crawl or kliping import" in one_line_error(result)
+
+
+def test_search_with_articles_but_no_index_says_reindex_not_nothing_archived(config: Path, tmp_path: Path) -> None:
+    (tmp_path / "some.jsonl").write_text("\n".join(json.dumps(r) for r in corpus_records(3, every=50)) + "\n")
+    assert run(config, "import", str(tmp_path / "some.jsonl")).exit_code == 0
+    shutil.rmtree(tmp_path / "data" / "index")
+    result = run(config, "search", "banjir")
+    assert result.exit_code == 4, result.output
+    error = one_line_error(result)
+    assert "holds 3 articles but there is no index" in error and "kliping reindex" in error, error
 
 
 # -- the data directory --------------------------------------------------------

@@ -73,16 +73,38 @@ def test_a_second_crawl_adds_nothing(crawled) -> None:  # type: ignore[no-untype
     assert kliping_json(config, "status")["archive"]["articles"] == len(site.gold_pages())
 
 
-def test_robots_disallowed_page_is_never_requested(news_site: NewsSite, make_config) -> None:  # type: ignore[no-untyped-def]
+def test_robots_disallowed_page_is_skipped_never_requested_and_no_failure(news_site: NewsSite, make_config) -> None:  # type: ignore[no-untyped-def]
     page = news_site.gold_pages()[0]
     news_site.publish(page)
     news_site.publish(page, path="/private/rahasia.html")
     config = make_config([source(news_site)])
-    run = kliping_json(config, "crawl", ok_codes=(1,))["sources"][0]
-    assert run["new"] == 1
+    run = kliping_json(config, "crawl")["sources"][0]  # exit 0: a skip is no failure
+    assert (run["new"], run["skipped_robots"], run["failed"], run["errors"]) == (1, 1, 0, [])
+    again = kliping(config, "crawl")  # every run: skipped again, still exit 0
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "skipped (robots.txt) 1, failed 0" in again.stdout
     assert not news_site.site.was_requested("/private/rahasia.html")
-    reasons = {e["url"]: e["reason"] for e in run["errors"]}
-    assert "robots" in reasons[news_site.site.url("/private/rahasia.html")]
+    status = kliping_json(config, "status")["sources"][0]
+    assert status["last_error"] is None and status["last_run"]["failed"] == 0
+
+
+def test_a_page_robots_txt_allows_again_is_fetched(news_site: NewsSite, make_config) -> None:  # type: ignore[no-untyped-def]
+    news_site.publish(news_site.gold_pages()[0], path="/private/rahasia.html")
+    config = make_config([source(news_site)])
+    assert kliping_json(config, "crawl")["sources"][0]["skipped_robots"] == 1
+    news_site.site.add("/robots.txt", b"User-agent: *\nDisallow:\n", content_type="text/plain")
+    run = kliping_json(config, "crawl")["sources"][0]
+    assert (run["new"], run["skipped_robots"]) == (1, 0)
+
+
+def test_a_page_disallowed_before_never_takes_a_new_pages_place(news_site: NewsSite, make_config) -> None:  # type: ignore[no-untyped-def]
+    first, second = news_site.gold_pages()[:2]
+    news_site.publish(first, path="/private/rahasia.html")
+    config = make_config([source(news_site, max_articles=1)])
+    assert kliping_json(config, "crawl")["sources"][0]["skipped_robots"] == 1
+    news_site.publish(second)  # listed after the disallowed page
+    run = kliping_json(config, "crawl")["sources"][0]
+    assert (run["new"], run["skipped_robots"]) == (1, 0)
 
 
 WINDOWS_1252_PAGE = (
@@ -129,6 +151,20 @@ def test_a_dead_source_does_not_stop_the_others(news_site: NewsSite, make_config
     runs = {r["source"]: r for r in kliping_json(config, "crawl", ok_codes=(1,))["sources"]}
     assert runs["mati"]["failed"] == 1 and "discovery failed" in runs["mati"]["errors"][0]["reason"]
     assert runs["lokal"]["new"] == 1
+
+
+def test_an_unreachable_source_is_said_unreachable_in_the_crawl_and_in_status(make_config) -> None:  # type: ignore[no-untyped-def]
+    config = make_config([{"name": "hilang", "feeds": ["http://nonexistent.invalid/rss"]},  # never resolves
+                          {"name": "tutup", "feeds": ["http://127.0.0.1:9/rss"]}])  # nothing listens
+    crawl = kliping(config, "crawl")
+    assert crawl.returncode == 1, crawl.stderr
+    status = kliping(config, "status")
+    sources = {s["name"]: s for s in kliping_json(config, "status")["sources"]}
+    for name, said in [("hilang", "nonexistent.invalid is unreachable: its name does not resolve"),
+                       ("tutup", "127.0.0.1:9 is unreachable: connection refused")]:
+        assert said in sources[name]["last_error"], sources[name]
+        assert said in crawl.stdout and said in status.stdout
+    assert "disallow" not in crawl.stdout + crawl.stderr + status.stdout
 
 
 def test_crawl_prints_pages_per_second(crawled, news_site: NewsSite) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ import pytest
 from httpserver import LocalSite
 
 from ingest.fetch import Fetcher, FetchSettings
-from kliping.errors import RobotsDisallowed
+from kliping.errors import FetchError, HostUnreachable, RobotsDisallowed
 
 UA = "kliping/0.1 (+https://example.org/kliping)"
 
@@ -44,19 +44,52 @@ def test_missing_robots_txt_allows_everything(site: LocalSite) -> None:
         assert f.get(site.url("/a")).content == b"hello"
 
 
-def test_robots_txt_server_error_disallows_the_host(site: LocalSite) -> None:
+def test_robots_txt_server_error_keeps_off_the_host_and_says_so(site: LocalSite) -> None:
     site.add("/robots.txt", b"down", status=503)
     site.add("/a", b"hello")
-    with Fetcher(settings()) as f, pytest.raises(RobotsDisallowed):
+    with Fetcher(settings()) as f, pytest.raises(FetchError) as err:
         f.get(site.url("/a"))
     assert not site.was_requested("/a")
+    assert not isinstance(err.value, RobotsDisallowed)  # the rules are unknown, not a disallow
+    assert "robots.txt" in str(err.value) and "HTTP 503" in str(err.value)
+    assert err.value.url == site.url("/a")
 
 
-def test_unreachable_host_robots_counts_as_disallow() -> None:
+def test_unreachable_host_robots_keeps_off_the_host() -> None:
     with LocalSite() as gone:
         url = gone.url("/a")
     with Fetcher(settings(timeout=0.5)) as f:
         assert not f.allowed(url)
+
+
+def closed_port() -> str:
+    """A URL on 127.0.0.1 that nothing listens on (a local site, stopped)."""
+    with LocalSite() as gone:
+        return gone.url("/rss")
+
+
+@pytest.mark.parametrize("url, why", [
+    ("http://nonexistent.invalid/rss", "its name does not resolve"),  # .invalid never resolves (RFC 6761)
+    (None, "connection refused"),
+])
+def test_an_unreachable_host_is_reported_unreachable_not_disallowed(url: str | None, why: str) -> None:
+    url = url or closed_port()
+    host = urlsplit(url).netloc
+    with Fetcher(settings(timeout=0.5)) as f:
+        for _ in range(2):  # the first GET reads robots.txt, the second meets the remembered failure
+            with pytest.raises(HostUnreachable) as err:
+                f.get(url)
+            message = str(err.value)
+            assert f"{host} is unreachable: {why}" in message, message
+            assert "disallow" not in message
+            assert err.value.url == url
+
+
+def test_an_unreachable_host_is_named_with_robots_off() -> None:
+    url = closed_port()
+    with Fetcher(settings(timeout=0.5, respect_robots=False)) as f, pytest.raises(HostUnreachable) as err:
+        f.get(url)
+    assert f"{urlsplit(url).netloc} is unreachable: connection refused" in str(err.value)
 
 
 def test_robots_txt_is_fetched_once_per_host_while_fresh(site: LocalSite) -> None:

@@ -13,8 +13,8 @@ from ingest.body import decompress_bounded, read_bounded
 from ingest.fetch import Fetcher, FetchSettings
 from ingest.ratelimit import HostRateLimiter
 from ingest.retry import RetryPolicy, parse_retry_after
-from ingest.robots import agent_token
-from kliping.errors import TooLarge
+from ingest.robots import RobotsCache, agent_token
+from kliping.errors import FetchAbandoned, FetchError, HostUnreachable, TooLarge
 
 NOW = datetime(2024, 5, 1, 10, 0, 0, tzinfo=UTC)
 
@@ -97,3 +97,36 @@ def test_transport_seam_and_user_agent() -> None:
     with Fetcher(settings, transport=httpx.MockTransport(handler)) as f:
         assert f.get("http://example.test/a").content == b"ok"
     assert seen[0].headers["user-agent"] == "kliping-test/1"
+
+
+@pytest.mark.parametrize(("failure", "unreachable", "said"), [
+    (httpx.ConnectTimeout("timed out"), True, "the host example.test is unreachable: no connection within"),
+    (httpx.ConnectError("[Errno 113] No route to host"), True, "the host example.test is unreachable: [Errno 113]"),
+    (httpx.ReadTimeout("timed out"), False, "timed out: ReadTimeout"),  # connected: the host is there, slow
+])
+def test_a_connection_never_made_is_the_host_unreachable(failure: httpx.TransportError, unreachable: bool,
+                                                          said: str) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise failure
+
+    for respect_robots in (True, False):  # met on robots.txt or on the page itself: the same words
+        settings = FetchSettings(min_interval=0, retries=0, respect_robots=respect_robots)
+        with Fetcher(settings, transport=httpx.MockTransport(handler)) as f, pytest.raises(FetchError) as err:
+            f.get("http://example.test/a")
+        assert isinstance(err.value, HostUnreachable) is unreachable, err.value
+        assert said in str(err.value) and "disallow" not in str(err.value)
+
+
+def test_a_robots_txt_abandoned_on_stopping_is_not_remembered_as_unknown_rules() -> None:
+    answers: list[BaseException | tuple[int, bytes]] = [FetchAbandoned("stopping"), (200, b"User-agent: *\nAllow: /\n")]
+
+    def loader(url: str) -> tuple[int, bytes]:
+        answer = answers.pop(0)
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+    cache = RobotsCache(loader)
+    with pytest.raises(FetchAbandoned):
+        cache.rules("http://example.test/a")
+    assert cache.rules("http://example.test/a").can_fetch("http://example.test/a", "kliping")

@@ -132,9 +132,9 @@ class Daemon:
                 self.catch_up()
                 return summary
             state = self.budget.record(source.name, summary, interval=period_seconds(source))
-            log.info("event=run_end source=%s found=%d new=%d updated=%d unchanged=%d failed=%d seconds=%.1f "
-                     "failures_in_a_row=%d", source.name, summary.found, summary.new, summary.updated,
-                     summary.unchanged, summary.failed, summary.seconds, state.failures)
+            log.info("event=run_end source=%s found=%d new=%d updated=%d unchanged=%d skipped_robots=%d failed=%d "
+                     "seconds=%.1f failures_in_a_row=%d", source.name, summary.found, summary.new, summary.updated,
+                     summary.unchanged, summary.skipped_robots, summary.failed, summary.seconds, state.failures)
             for error in summary.errors[:20]:
                 log.info("event=page_failed source=%s url=%s reason=%r", source.name, error["url"], error["reason"])
         except Exception:  # a bug in one run is logged with its traceback; the schedule goes on

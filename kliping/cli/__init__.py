@@ -6,7 +6,7 @@ something the user can fix.
 
 Exit codes: 0 ok, 1 the work ran but something failed (a page, a source),
 2 usage or configuration error, 3 nothing found / not an article, 4 the
-index is busy or outdated, or a daemon already runs on the data dir.
+index is busy, outdated or missing, or a daemon already runs on the data dir.
 """
 
 from __future__ import annotations

@@ -90,7 +90,7 @@ def _report(summary: BackfillSummary, indexed: int, as_json: bool, *, interrupte
     click.echo(f"{summary.source}: {summary.days} days ({summary.days_already_done} already done, "
                f"{summary.days_failed} failed), "
                f"{summary.index_pages} index pages, {c.found} links: new {c.new}, already known {c.known}, "
-               f"failed {c.failed}; {indexed} indexed")
+               f"skipped (robots.txt) {c.skipped_robots}, failed {c.failed}; {indexed} indexed")
     for error in c.errors:
         click.echo(f"  failed {error['url']}: {error['reason']}")
     if interrupted:

@@ -22,7 +22,8 @@ def command(app, sources: tuple[str, ...], refetch: bool, as_json: bool) -> None
     """Discover, fetch, extract, archive and index new articles once.
 
     Prints a summary per source. Exits 1 when any page or source failed
-    (the rest was still stored).
+    (the rest was still stored). Pages robots.txt disallows are skipped and
+    counted, never requested; they are no failure.
 
     \b
     Examples:
@@ -63,7 +64,7 @@ def command(app, sources: tuple[str, ...], refetch: bool, as_json: bool) -> None
 def _print_summary(s: SourceSummary) -> None:
     click.echo(
         f"{s.source}: found {s.found}, new {s.new}, updated {s.updated}, unchanged {s.unchanged}, "
-        f"already known {s.known}, failed {s.failed}"
+        f"already known {s.known}, skipped (robots.txt) {s.skipped_robots}, failed {s.failed}"
     )
     for error in s.errors:
         click.echo(f"  failed {error['url']}: {error['reason']}")

@@ -6,10 +6,12 @@ import sys
 
 import click
 
+from index.archive import Archive
+from index.store import SearchIndex
 from kliping.app import open_archive, open_index
 from kliping.cli import EXIT_NOT_FOUND, pass_app
 from kliping.cli.options import json_option, source_option
-from kliping.errors import NOTHING_ARCHIVED, NothingArchived
+from kliping.errors import NOTHING_ARCHIVED, IndexMissing, NothingArchived
 from search.engine import Engine, SearchRequest
 from search.render import to_csv, to_json, to_text
 
@@ -43,7 +45,8 @@ def command(app, query: str, date_from, date_to, sources, author, sort, limit, p
     sumber:/source:; korup* wildcards.
 
     Exits 3 when nothing matched, nothing is on the page asked for, or nothing
-    is archived yet.
+    is archived yet; 4 when the archive holds articles but has no index
+    (run kliping reindex).
 
     \b
     Examples:
@@ -60,8 +63,7 @@ def command(app, query: str, date_from, date_to, sources, author, sort, limit, p
     config = app.config
     archive = open_archive(config, readonly=True)
     index = open_index(config)
-    if not index.exists() or archive.is_empty():
-        raise NothingArchived(NOTHING_ARCHIVED)
+    _check_searchable(archive, index)
     engine = Engine(index, archive)
     request = SearchRequest(query=query, date_from=date_from, date_to=date_to, sources=list(sources),
                             author=author, sort=sort, limit=limit, page=page, facets=facets, like=like)
@@ -74,3 +76,13 @@ def command(app, query: str, date_from, date_to, sources, author, sort, limit, p
         click.echo(to_text(results, color=sys.stdout.isatty()))
     if not results.hits:  # nothing matched, or nothing on this page
         raise SystemExit(EXIT_NOT_FOUND)
+
+
+def _check_searchable(archive: Archive, index: SearchIndex) -> None:
+    """Say what is missing before searching: nothing archived (crawl or import), or the index of an archive
+    that holds articles (reindex: "nothing archived" would be untrue there, and crawling would not help)."""
+    if archive.is_empty():
+        raise NothingArchived(NOTHING_ARCHIVED)
+    if not index.exists():
+        raise IndexMissing(f"the archive holds {archive.count()} articles but there is no index at {index.path}: "
+                           "rebuild it with `kliping reindex`")
