@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from index.archive import Archive
 from index.store import SearchIndex
-from kliping.config import Config
 
 if TYPE_CHECKING:  # the fetcher (httpx and its imports: ~50 ms) loads only for commands that fetch
     from ingest.fetch import Fetcher, FetchSettings, Response
+    from kliping.config import Config  # (pydantic: `kliping search` may not need it, see kliping.configcache)
 
 ARCHIVE_FILE = "archive.sqlite3"
 INDEX_DIR = "index"
@@ -27,11 +27,19 @@ def archive_path(config: Config) -> Path:
 
 
 def open_archive(config: Config, *, readonly: bool = False) -> Archive:
-    return Archive(archive_path(config), readonly=readonly)
+    return archive_in(config.data_dir, readonly=readonly)
 
 
 def open_index(config: Config) -> SearchIndex:
-    return SearchIndex(config.data_dir / INDEX_DIR)
+    return index_in(config.data_dir)
+
+
+def archive_in(data_dir: Path, *, readonly: bool = False) -> Archive:
+    return Archive(data_dir / ARCHIVE_FILE, readonly=readonly)
+
+
+def index_in(data_dir: Path) -> SearchIndex:
+    return SearchIndex(data_dir / INDEX_DIR)
 
 
 def fetch_settings(config: Config) -> FetchSettings:
