@@ -37,6 +37,7 @@ from index.fields import Headlined
 from index.mapped import MappedStorage
 from index.orphans import die_with_parent_on_fork
 from index.schema import NO_DATE, TITLE_BOOST, build_schema
+from index.writing import FastCodec
 from ingest.article import Article
 from kliping.errors import IndexBusy, IndexDrift, IndexOutdated
 
@@ -180,6 +181,7 @@ class SearchIndex:
     def writer(self, ix: whoosh_index.Index | None = None, **kwargs: Any) -> IndexWriter:
         """A writer, waiting up to ``lock_timeout`` for another process to finish."""
         ix = ix or self.open()
+        kwargs.setdefault("codec", FastCodec())  # the same files, written faster (see index.writing)
         deadline = time.monotonic() + self.lock_timeout
         while True:
             try:
@@ -221,8 +223,10 @@ class SearchIndex:
                 if not rows:  # another process indexed it while this one waited for the lock
                     writer.cancel()
                     continue
-                indexed = _indexed_ids(writer, [article.id for _, article in rows])
-                for _, article in rows:
+                # an article edited while the batch was read (in pages) comes twice: its newest copy counts
+                articles = list({article.id: article for _, article in rows}.values())
+                indexed = _indexed_ids(writer, [article.id for article in articles])
+                for article in articles:
                     if article.id in indexed:  # replaced: never listed twice
                         writer.update_document(**article_fields(article))
                     else:  # (update_document's delete looks the id up in every segment first)
@@ -245,7 +249,7 @@ class SearchIndex:
         ix = MappedStorage(str(fresh)).create_index(build_schema())
         _write_format(fresh)
         total = archive.count()
-        options: dict[str, Any] = {"limitmb": 256}
+        options: dict[str, Any] = {"limitmb": 256, "codec": FastCodec()}
         if total >= MULTIPROCESS_FROM:
             options.update(MULTIPROCESS)
             die_with_parent_on_fork()  # a killed rebuild leaves no writer process behind

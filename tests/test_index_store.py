@@ -207,3 +207,22 @@ def test_a_multiprocess_batch_replaces_updated_articles_and_adds_new_ones(
     with index_.open().searcher() as searcher:
         assert [hit["id"] for hit in searcher.search(Term("body", "gempa"))] == [article(1).id]
         assert sorted(searcher.document_number(id=article(n).id) is not None for n in range(9)) == [True] * 9
+
+
+def test_an_article_edited_while_its_batch_is_read_is_indexed_once_at_its_newest(
+        archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch is read a page at a time: an edit between two pages puts the article in it twice."""
+    old = archive.get(article(2).id)
+    archive.upsert(Article(**{**article(2).__dict__, "body": "Isi terbaru tentang gempa."}))
+    pages = archive.changed_since
+
+    def with_old_copy_first(seq: int, **kwargs):  # type: ignore[no-untyped-def]
+        yield 1, old
+        yield from pages(seq, **kwargs)
+
+    monkeypatch.setattr(archive, "changed_since", with_old_copy_first)
+    index_ = SearchIndex(tmp_path / "index")
+    index_.catch_up(archive)
+    assert index_.doc_count() == 5
+    with index_.open().searcher() as searcher:
+        assert [hit["id"] for hit in searcher.search(Term("body", "gempa"))] == [article(2).id]
