@@ -111,6 +111,12 @@ def plain_search(target: Path, query: str) -> None:
 
 def run(argv: list[str], cwd: Path) -> tuple[float, int]:
     """Wall seconds and max RSS (bytes) of one child process."""
+    seconds, rss, _ = run_cpu(argv, cwd)
+    return seconds, rss
+
+
+def run_cpu(argv: list[str], cwd: Path) -> tuple[float, int, float]:
+    """Wall seconds, max RSS (bytes) and CPU seconds (with its own children: the multiprocess writer's)."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -118,7 +124,7 @@ def run(argv: list[str], cwd: Path) -> tuple[float, int]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 3):
         raise SystemExit(f"{argv} exited {proc.returncode}")
-    return seconds, usage.ru_maxrss * 1024
+    return seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
 
 
 def kliping(code: Path, config: Path, *args: str) -> list[str]:
@@ -142,10 +148,11 @@ def build(n: int, root: Path, codes: dict[str, Path], reuse: bool) -> dict[str, 
     write_records(n, records)
     plain = root / "plain"
     configs = {}
-    timings: dict[str, float] = {}
+    timings: dict[str, tuple[float, float, int]] = {}
     if not (reuse and plain.exists()):
         shutil.rmtree(plain, ignore_errors=True)
-        timings["plain Whoosh"] = run([PY, __file__, "plain-index", str(records), str(plain)], ROOT)[0]
+        seconds, rss, cpu = run_cpu([PY, __file__, "plain-index", str(records), str(plain)], ROOT)
+        timings["plain Whoosh"] = (seconds, cpu, rss)
     for name, code in codes.items():
         data = root / f"data-{name}"
         config = data / "config.yaml"
@@ -155,13 +162,16 @@ def build(n: int, root: Path, codes: dict[str, Path], reuse: bool) -> dict[str, 
         shutil.rmtree(data, ignore_errors=True)
         data.mkdir(parents=True)
         config.write_text("data_dir: ./data\nsources: []\n")
-        timings[f"kliping import ({name})"] = run(kliping(code, config, "import", str(records)), code)[0]
+        seconds, rss, cpu = run_cpu(kliping(code, config, "import", str(records)), code)
+        timings[f"kliping import ({name})"] = (seconds, cpu, rss)
     if timings:
-        print(f"\nindexing {n:,} records (`kliping import {records.name}`; plain Whoosh: one writer, same records)")
+        print(f"\nindexing {n:,} records (`kliping import {records.name}`; plain Whoosh: one writer, same records);"
+              " CPU = user+sys of the process and its children; RSS = the largest of them")
         base = timings.get("plain Whoosh")
-        for label, seconds in timings.items():
-            ratio = f"{base / seconds:6.2f}x plain" if base else ""
-            print(f"  {label:<28} {n / seconds:8.0f} docs/s  {seconds:8.1f} s  {ratio}")
+        for label, (seconds, cpu, rss) in timings.items():
+            ratio = f"{base[0] / seconds:6.2f}x plain (CPU {base[1] / cpu:4.2f}x)" if base else ""
+            print(f"  {label:<28} {n / seconds:8.0f} docs/s  {seconds:8.1f} s wall  {cpu:8.1f} s CPU"
+                  f"  {rss / 1e6:5.0f} MB  {ratio}")
     return {"records": records, "plain": plain, **configs}
 
 

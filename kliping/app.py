@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 
 from index.archive import Archive
 from index.store import SearchIndex
-from kliping.config import Config
 
 # The fetcher (httpx and its imports) loads only for the commands that fetch (crawl, daemon, backfill,
 # extract) and for reextract, which replays saved pages through the crawler's code: search, status,
 # import and reindex never load it (tests/test_true_words.py checks).
 if TYPE_CHECKING:
     from ingest.fetch import Fetcher, FetchSettings, Response
+    from kliping.config import Config  # (pydantic: `kliping search` may not need it, see kliping.configcache)
 
 ARCHIVE_FILE = "archive.sqlite3"
 INDEX_DIR = "index"
@@ -30,11 +30,19 @@ def archive_path(config: Config) -> Path:
 
 
 def open_archive(config: Config, *, readonly: bool = False) -> Archive:
-    return Archive(archive_path(config), readonly=readonly)
+    return archive_in(config.data_dir, readonly=readonly)
 
 
 def open_index(config: Config) -> SearchIndex:
-    return SearchIndex(config.data_dir / INDEX_DIR)
+    return index_in(config.data_dir)
+
+
+def archive_in(data_dir: Path, *, readonly: bool = False) -> Archive:
+    return Archive(data_dir / ARCHIVE_FILE, readonly=readonly)
+
+
+def index_in(data_dir: Path) -> SearchIndex:
+    return SearchIndex(data_dir / INDEX_DIR)
 
 
 def fetch_settings(config: Config) -> FetchSettings:

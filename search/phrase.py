@@ -125,7 +125,12 @@ def phrase_docs(segment: SegmentReader, fieldname: str, words: Sequence[bytes], 
         reached = keys[(before >= 0) & (gap >= 1) & (gap <= steps)]
         if not len(reached):
             break
-    return np.unique(reached >> 32).astype(candidates.dtype)
+    # keys are sorted, so each document's first key is where the document number changes (np.unique
+    # would also do, but in NumPy 2 it imports numpy.ma on first use: tens of ms of a search process)
+    docs = reached >> 32
+    first = np.ones(len(docs), dtype=bool)
+    first[1:] = docs[1:] != docs[:-1]
+    return docs[first].astype(candidates.dtype)
 
 
 def positions_at(segment: SegmentReader, fieldname: str, btext: bytes, candidates: np.ndarray) -> np.ndarray:

@@ -188,3 +188,42 @@ def test_an_in_step_index_shows_no_drift(archive: Archive, tmp_path: Path) -> No
     archive.upsert(article(5))
     assert index.drift(archive) is None
     assert index.built_from()["archive_id"] == archive.identity()
+
+
+def test_a_multiprocess_batch_replaces_updated_articles_and_adds_new_ones(
+        archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large catch-ups (``kliping import``) add articles new to the index and replace the others."""
+    import index.store
+
+    index_ = SearchIndex(tmp_path / "index")
+    index_.catch_up(archive)
+    monkeypatch.setattr(index.store, "MULTIPROCESS_FROM", 2)
+    for n in range(5, 9):
+        archive.upsert(article(n))
+    archive.upsert(Article(**{**article(1).__dict__, "body": "Isi terbaru tentang gempa."}))
+    (index_.path / "kliping-watermark").unlink()  # as if the last commit's watermark was lost: all again
+    assert index_.catch_up(archive, batch=100) == 9
+    assert index_.doc_count() == archive.count() == 9
+    with index_.open().searcher() as searcher:
+        assert [hit["id"] for hit in searcher.search(Term("body", "gempa"))] == [article(1).id]
+        assert sorted(searcher.document_number(id=article(n).id) is not None for n in range(9)) == [True] * 9
+
+
+def test_an_article_edited_while_its_batch_is_read_is_indexed_once_at_its_newest(
+        archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch is read a page at a time: an edit between two pages puts the article in it twice."""
+    old = archive.get(article(2).id)
+    archive.upsert(Article(**{**article(2).__dict__, "body": "Isi terbaru tentang gempa."}))
+    pages = archive.changed_since
+
+    def with_old_copy_first(seq: int, **kwargs):  # type: ignore[no-untyped-def]
+        if seq < 1:  # the old copy's change, as an earlier page of the same read returned it
+            yield 1, old
+        yield from pages(seq, **kwargs)
+
+    monkeypatch.setattr(archive, "changed_since", with_old_copy_first)
+    index_ = SearchIndex(tmp_path / "index")
+    index_.catch_up(archive)
+    assert index_.doc_count() == 5
+    with index_.open().searcher() as searcher:
+        assert [hit["id"] for hit in searcher.search(Term("body", "gempa"))] == [article(2).id]

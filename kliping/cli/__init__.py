@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import logging
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -124,9 +125,24 @@ class AppContext:
     def config(self) -> Any:
         if self._config is None:
             from kliping.config import load_config
+            from kliping.configcache import file_digest, remember
 
+            digest = file_digest(self.config_path)
             self._config = load_config(self.config_path)
+            remember(self.config_path, digest, self._config.data_dir)
         return self._config
+
+    @property
+    def data_dir(self) -> Path:
+        """``config.data_dir``, without loading pydantic when this very file validated before (see
+        :mod:`kliping.configcache`); otherwise the config is loaded and validated in full."""
+        if self._config is None:
+            from kliping.configcache import known_data_dir
+
+            found = known_data_dir(self.config_path)
+            if found is not None:
+                return found
+        return self.config.data_dir
 
 
 pass_app = click.make_pass_decorator(AppContext)

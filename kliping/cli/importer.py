@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from index.store import IMPORT_BATCH
 from ingest.article import Article
 from kliping.app import open_archive, open_index
 from kliping.cli import EXIT_FAILED, pass_app
@@ -92,7 +93,7 @@ def command(app, file: Path, source: str | None) -> None:  # type: ignore[no-unt
     imported = (f"imported {file}: new {counts['new']}, updated {counts['updated']}, "
                 f"unchanged {counts['unchanged']}, skipped {counts['skipped']}")
     try:
-        indexed = open_index(app.config).catch_up(archive)
+        indexed = open_index(app.config).catch_up(archive, batch=IMPORT_BATCH)
     except IndexDrift:  # archived all the same; the error says how to rebuild the index
         click.echo(f"{imported}; not indexed")
         raise

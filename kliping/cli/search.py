@@ -8,7 +8,7 @@ import click
 
 from index.archive import Archive
 from index.store import SearchIndex
-from kliping.app import open_archive, open_index
+from kliping.app import archive_in, index_in
 from kliping.cli import EXIT_NOT_FOUND, pass_app
 from kliping.cli.options import json_option, source_option
 from kliping.errors import NOTHING_ARCHIVED, IndexMissing, NothingArchived
@@ -60,9 +60,9 @@ def command(app, query: str, date_from, date_to, sources, author, sort, limit, p
     if query and like:
         raise click.UsageError(f"give a QUERY or --like ID, not both: --like finds articles like {like!r} "
                                f"and would ignore {query!r}")
-    config = app.config
-    archive = open_archive(config, readonly=True)
-    index = open_index(config)
+    data_dir = app.data_dir  # (the whole config, validated, unless this very file validated before)
+    archive = archive_in(data_dir, readonly=True)
+    index = index_in(data_dir)
     _check_searchable(archive, index)
     engine = Engine(index, archive)
     request = SearchRequest(query=query, date_from=date_from, date_to=date_to, sources=list(sources),

@@ -1,0 +1,41 @@
+"""The fast segment writer writes the very bytes Whoosh's own writer does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from corpus import corpus_records
+from whoosh.codec.whoosh3 import W3Codec
+
+from index.mapped import MappedStorage
+from index.schema import build_schema
+from index.store import article_fields
+from index.writing import FastCodec
+from ingest.article import Article
+
+
+def segment_files(path: Path, codec: W3Codec, docs: list[dict]) -> dict[str, bytes]:  # type: ignore[type-arg]
+    path.mkdir()
+    ix = MappedStorage(str(path)).create_index(build_schema())
+    writer = ix.writer(codec=codec)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    segment = ix.reader().segment()
+    assert type(segment.codec()) is W3Codec  # what the table of contents names: Whoosh's own
+    files = segment.open_compound_file(ix.storage)
+    return {name.split(".", 1)[1]: files.open_file(name).get(0, files.file_length(name)) for name in files.list()}
+
+
+def test_segments_are_byte_for_byte_whooshs(tmp_path: Path) -> None:
+    docs = []
+    for n, record in enumerate(corpus_records(200, every=13)):
+        if n % 4 == 0:
+            record = dict(record, published=None, source=None, author="Ma'ruf Amin, Redaksi")
+        docs.append(article_fields(Article.from_dict(record)))
+    whooshs = segment_files(tmp_path / "whoosh", W3Codec(), docs)
+    fast = segment_files(tmp_path / "fast", FastCodec(), docs)
+    assert "pst" in fast and "_author_len.col" in fast
+    assert fast.keys() == whooshs.keys()
+    for name in fast:
+        assert fast[name] == whooshs[name], name
