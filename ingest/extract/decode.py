@@ -4,9 +4,9 @@ BeautifulSoup's ``bs4.dammit`` does the charset work it is good at: the
 byte-order mark and the in-page declaration (``EncodingDetector``: ``<meta
 charset>``, ``http-equiv``, an XML declaration), Windows-1252 bytes pasted
 into a UTF-8 page (``UnicodeDammit.detwingle``: curly quotes and dashes copied
-from a word processor), and, for an undeclared page that is not UTF-8,
-trying candidate codecs strictly in turn (``UnicodeDammit``). The policy is
-ours, the way browsers read pages:
+from a word processor), and, for an undeclared page that is not UTF-8, the
+candidate codecs to try strictly in turn (``EncodingDetector.encodings``).
+The policy is ours, the way browsers read pages:
 
 - a declared charset is used with bad bytes replaced, never swapped for a
   guess: a UTF-8 page with one broken byte stays UTF-8 (bs4 alone would
@@ -132,11 +132,21 @@ def _detwingle(data: bytes) -> bytes:
 
 
 def _guess(data: bytes) -> tuple[str, str]:
-    """An undeclared page that is not UTF-8: the detector's guess on a sample, then bs4's candidates, strictly."""
-    dammit = UnicodeDammit(data, known_definite_encodings=[_detect(data)], is_html=True)
-    if dammit.unicode_markup is None or dammit.original_encoding is None:
-        return data.decode("cp1252", errors="replace"), "cp1252"
-    return dammit.unicode_markup, dammit.original_encoding
+    """An undeclared page that is not UTF-8: the detector's guess on a sample, then bs4's candidates, each strictly.
+
+    (Not ``UnicodeDammit`` itself: when nothing fits it logs a warning with no page
+    named, which a crawl would print; here the guess is kept, bad bytes replaced.)
+    """
+    guess = _detect(data)
+    for label in EncodingDetector(data, known_definite_encodings=[guess], is_html=True).encodings:
+        name = _known(label)
+        if name:
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError:
+                continue
+    log.debug("no codec reads every byte; %s with replacements", guess)
+    return data.decode(guess, errors="replace"), guess
 
 
 def _detect(data: bytes) -> str:
