@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -116,3 +118,11 @@ def test_error_page_is_not_an_article():
     html = b"<html><head><title>404 Not Found</title></head><body><h1>Halaman tidak ditemukan</h1></body></html>"
     with pytest.raises(NotAnArticle):
         extract_article(html, "https://example.id/hilang")
+
+
+def test_bytes_no_codec_reads_are_decoded_without_a_warning(caplog):
+    # Not bs4's UnicodeDammit here: its "could not be decoded" warning names no page and reached the CLI's stderr.
+    garbled = random.Random(15).randbytes(3000)
+    with caplog.at_level(logging.WARNING):
+        assert "\ufffd" in decode_html(garbled)
+    assert not caplog.records
