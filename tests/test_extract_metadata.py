@@ -130,3 +130,21 @@ def test_an_article_object_beats_the_webpage_beside_it():
 )
 def test_element_text_is_the_visible_text_in_order(html: str, expected: str):
     assert element_text(lxml.html.fragment_fromstring(html)) == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "field", "expected"),
+    [
+        ('<meta property="og:title" content="Merek China &amp;#8220;Serbu&amp;#8221; Indonesia">', "title",
+         "Merek China \u201cSerbu\u201d Indonesia"),
+        ('<script type="application/ld+json">{"@type":"NewsArticle","headline":"Jokowi: &quot;Kerja&quot; &#8211; '
+         'Presiden"}</script>', "title", 'Jokowi: "Kerja" \u2013 Presiden'),
+        ('<script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Person","name":'
+         '"\\u003Ca href=\\u0022/penulis/sari\\u0022\\u003ESari Dewi\\u003C/a\\u003E"}}</script>', "authors",
+         ["Sari Dewi"]),
+        ('<meta property="article:section" content="Hukum &amp;amp; Kriminal">', "section", "Hukum & Kriminal"),
+    ],
+    ids=["og:title escaped twice", "json-ld entities", "json-ld name holding a link", "section escaped twice"],
+)
+def test_metadata_strings_are_read_as_text(head: str, field: str, expected: str | list[str]):
+    assert getattr(extract_article(page(head)), field) == expected

@@ -17,7 +17,7 @@ import lxml.html
 from ingest.extract.blocks import Block
 from ingest.extract.jsonld import persons
 from ingest.extract.meta import PageMeta
-from ingest.extract.tree import class_id, element_text
+from ingest.extract.tree import class_id, element_text, markup_text
 
 MAX_BYLINE_CHARS = 80
 MAX_NAME_WORDS = 6
@@ -72,7 +72,7 @@ def find_authors(root: lxml.html.HtmlElement, meta: PageMeta, blocks: list[Block
 
 def clean_names(raw: Iterable[str]) -> list[str]:
     names: list[str] = []
-    for value in raw:
+    for value in map(markup_text, raw):
         if re.search(r"https?:|www\.|\.com/", value):
             continue
         labelled = _LABEL.match(value.strip())

@@ -8,7 +8,7 @@ import lxml.html
 
 from ingest.extract.jsonld import text_of
 from ingest.extract.meta import PageMeta
-from ingest.extract.tree import class_id, element_text
+from ingest.extract.tree import class_id, element_text, markup_text
 
 _DOMAIN_LIKE = re.compile(r"\.\w{2,4}$|^https?:", re.I)
 _ID_WORDS = frozenset(
@@ -37,12 +37,13 @@ MAX_SECTION_CHARS = 40
 
 
 def find_section(root: lxml.html.HtmlElement, meta: PageMeta) -> str | None:
-    for value in (
+    for raw in (
         text_of(meta.jsonld.get("articleSection")),
         meta.first("article:section", "og:article:section", "content_subcategory", "content_category"),
         *(meta.itemprop("articleSection")[:1]),
         _breadcrumb(root),
     ):
+        value = markup_text(raw)
         if value and not _DOMAIN_LIKE.search(value) and len(value) <= MAX_SECTION_CHARS:
             return value
     return None

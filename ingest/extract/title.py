@@ -14,7 +14,7 @@ import lxml.html
 
 from ingest.extract.jsonld import text_of
 from ingest.extract.meta import PageMeta
-from ingest.extract.tree import clean_space, element_text
+from ingest.extract.tree import clean_space, element_text, markup_text
 
 #: A printed heading must be at least this share of the machine title to replace it.
 MIN_HEADING_SHARE = 0.5
@@ -41,8 +41,9 @@ def _machine_title(meta: PageMeta) -> str:
         meta.first("title", "dc.title"),
         meta.html_title,
     ):
-        if value and clean_space(value):
-            return clean_space(value)
+        text = markup_text(value)
+        if text:
+            return text
     return ""
 
 

@@ -1,4 +1,4 @@
-"""Text to an lxml tree, safely, and the few tree helpers every stage needs.
+"""Text to an lxml tree, safely, and the few tree and text helpers every stage needs.
 
 libxml2 caps nesting depth itself (deeper elements are flattened), and every
 walk in this package is iterative, so a page nested 10,000 deep cannot blow
@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections.abc import Iterator
 from urllib.parse import urldefrag, urljoin
 
 import lxml.etree as etree
 import lxml.html
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 
 from kliping.errors import ExtractError
 
@@ -56,6 +58,8 @@ PARSER_DEPTH_CAP = 250
 _WRAPPER_TAGS = re.compile(r"</?(?:div|span|section|article|font|center|table|tbody|tr|td|b|i|em|strong)\b[^>]*>", re.I)
 _WS = re.compile(r"\s+")
 _PARSER = lxml.html.HTMLParser(remove_comments=False, remove_pis=True, recover=True, huge_tree=False)
+# bs4 warns when the markup it is handed looks like a URL or a file name; a metadata string may.
+warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
 
 def parse_html(text: str, url: str | None = None) -> lxml.html.HtmlElement:
@@ -96,6 +100,18 @@ def clean_space(text: str | None) -> str:
     if not text:
         return ""
     return _WS.sub(" ", text.replace("\u200b", "").replace("\ufeff", "")).strip()
+
+
+def markup_text(text: str | None) -> str:
+    """A metadata string (meta tag, JSON-LD) as plain text, spaces collapsed.
+
+    CMSs often escape such strings twice (``DLP&#8217;s``, ``Filme &amp; Serien``)
+    or leave inline tags in them; BeautifulSoup over lxml resolves both as the
+    page itself was read. Strings with neither ``&`` nor ``<`` skip the parse.
+    """
+    if text and ("&" in text or "<" in text):
+        text = BeautifulSoup(text, "lxml").get_text()
+    return clean_space(text)
 
 
 def element_text(el: lxml.html.HtmlElement) -> str:
