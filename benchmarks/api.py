@@ -45,8 +45,8 @@ import httpx  # noqa: E402
 
 from benchmarks.common import ROOT, percentiles, scaled_corpus  # noqa: E402
 from index.archive import Archive  # noqa: E402
-from ingest.article import Article  # noqa: E402
 from kliping.app import archive_path, open_archive, open_index  # noqa: E402
+from kliping.article import Article  # noqa: E402
 from kliping.config import Config, load_config  # noqa: E402
 from search.engine import Engine, SearchRequest  # noqa: E402
 

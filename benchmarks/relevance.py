@@ -158,7 +158,7 @@ def doc_key(url: str) -> str:
 def known_items(records: list[dict[str, Any]], count: int, seed: int) -> list[Topic]:
     """Headlines with words swapped for other forms of the same (Sastrawi) root."""
     from index.analysis.stopwords import stopwords
-    from ingest.article import Article
+    from kliping.article import Article
 
     word = re.compile(r"[a-z]{4,}")
     counts = Counter(w for r in records for w in word.findall((r["title"] + " " + r["body"]).lower()))
@@ -205,7 +205,7 @@ def kliping_engine(records: list[dict[str, Any]], workdir: Path, *, reuse: bool 
     """kliping's archive and index of ``records`` (kept from an earlier run with ``reuse``)."""
     from index.archive import Archive
     from index.store import SearchIndex
-    from ingest.article import Article
+    from kliping.article import Article
     from search.engine import Engine
 
     index = SearchIndex(workdir / "index")
@@ -365,7 +365,7 @@ def main() -> None:
 
 
 def _article_key(url: str) -> str:
-    from ingest.article import article_id
+    from kliping.article import article_id
 
     return article_id(url)
 

@@ -30,7 +30,7 @@ from index.analysis.stopwords import stopwords  # noqa: E402
 from index.archive import Archive  # noqa: E402
 from index.dates import to_wib_naive  # noqa: E402
 from index.store import SearchIndex  # noqa: E402
-from ingest.article import Article  # noqa: E402
+from kliping.article import Article  # noqa: E402
 from search.engine import Engine, SearchRequest  # noqa: E402
 
 QUERIES: dict[str, list[dict]] = {  # type: ignore[type-arg]

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from index.dates import to_utc_iso
 from index.schema_sql import SCHEMA
-from ingest.article import Article
+from kliping.article import Article
 from kliping.errors import NOTHING_ARCHIVED, ArchiveError, ConfigError, IncompleteArticle, NothingArchived
 
 Outcome = Literal["new", "updated", "unchanged"]

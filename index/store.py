@@ -38,7 +38,7 @@ from index.mapped import MappedStorage
 from index.orphans import die_with_parent_on_fork
 from index.schema import NO_DATE, TITLE_BOOST, build_schema
 from index.writing import FastCodec
-from ingest.article import Article
+from kliping.article import Article
 from kliping.errors import IndexBusy, IndexDrift, IndexOutdated
 
 log = logging.getLogger(__name__)

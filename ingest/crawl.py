@@ -20,11 +20,11 @@ from typing import Any, Protocol
 
 from index.archive import Archive
 from index.store import SearchIndex
-from ingest.article import Article
 from ingest.discover import DiscoveredURL, discover_feed, discover_sitemap, discover_start_page
 from ingest.extract import ExtractProfile, extract_page, merge_pages
 from ingest.fetch import Fetcher
 from ingest.urls import canonicalize
+from kliping.article import Article
 from kliping.config import Source
 from kliping.errors import (
     ExtractError,

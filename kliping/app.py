@@ -1,14 +1,20 @@
-"""Building the pipeline's parts from the config, in one place.
+"""The application object, and the pipeline's parts built from the config, in one place.
 
-Every command and the daemon get their archive, index and fetcher here, so
-paths and settings mean the same thing everywhere.
+One :class:`Kliping` per process (the click group makes it, and so does the
+API's factory) owns the loaded config and opens and closes the archive, the
+index, the search engine and the fetcher with its WARC recorder, so paths and
+settings mean the same thing in every command, the daemon and the API, as
+Scrapy's ``Crawler`` or Datasette's ``Datasette`` do for theirs. The
+``open_*``/``make_*`` functions below are its building blocks, for code that
+holds a config but no application (tests, benchmarks).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from index.archive import Archive
 from index.store import SearchIndex
@@ -19,6 +25,7 @@ from index.store import SearchIndex
 if TYPE_CHECKING:
     from ingest.fetch import Fetcher, FetchSettings, Response
     from kliping.config import Config  # (pydantic: `kliping search` may not need it, see kliping.configcache)
+    from search.engine import Engine
 
 ARCHIVE_FILE = "archive.sqlite3"
 INDEX_DIR = "index"
@@ -78,3 +85,103 @@ def make_warc_recorder(config: Config):  # type: ignore[no-untyped-def]
     from ingest.warc import WarcRecorder
 
     return WarcRecorder(warc_dir(config), max_bytes=config.daemon.warc_max_bytes)
+
+
+class Kliping:
+    """The application: one config, and the archive, index, engine and fetcher built from it, opened on first
+    use and closed by :meth:`close` (or the ``with`` block).
+
+    ``config_path`` is read on first use, so commands that need no config
+    (``extract``, ``stem``) work anywhere; or pass a loaded ``config``.
+    """
+
+    def __init__(self, config_path: str | Path | None = None, *, config: Config | None = None) -> None:
+        if config_path is None and config is None:
+            raise TypeError("Kliping needs a config_path or a config")
+        self.config_path = str(config_path) if config_path is not None else None
+        self._config = config
+        self._archives: dict[bool, Archive] = {}
+        self._index: SearchIndex | None = None
+        self._engine: Engine | None = None
+
+    def __enter__(self) -> Kliping:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def config(self) -> Config:
+        """The config, loaded and validated on first use (a :class:`~kliping.errors.ConfigError` names the fix)."""
+        if self._config is None:
+            from kliping.config import load_config
+            from kliping.configcache import file_digest, remember
+
+            assert self.config_path is not None
+            digest = file_digest(self.config_path)
+            self._config = load_config(self.config_path)
+            remember(self.config_path, digest, self._config.data_dir)
+        return self._config
+
+    @property
+    def data_dir(self) -> Path:
+        """``config.data_dir``, without loading pydantic when this very file validated before (see
+        :mod:`kliping.configcache`); otherwise the config is loaded and validated in full."""
+        if self._config is None and self.config_path is not None:
+            from kliping.configcache import known_data_dir
+
+            found = known_data_dir(self.config_path)
+            if found is not None:
+                return found
+        return self.config.data_dir
+
+    def archive_exists(self) -> bool:
+        return (self.data_dir / ARCHIVE_FILE).exists()
+
+    def archive(self, *, readonly: bool = False) -> Archive:
+        """The archive (one per mode), opened on first use."""
+        if readonly not in self._archives:
+            self._archives[readonly] = archive_in(self.data_dir, readonly=readonly)
+        return self._archives[readonly]
+
+    def index(self) -> SearchIndex:
+        if self._index is None:
+            self._index = index_in(self.data_dir)
+        return self._index
+
+    def engine(self) -> Engine:
+        """The search engine over the index and the read-only archive: one per application, as both the
+        CLI and the API search through it."""
+        if self._engine is None:
+            from search.engine import Engine
+
+            self._engine = Engine(self.index(), self.archive(readonly=True))
+        return self._engine
+
+    def status(self) -> dict[str, Any]:
+        """What ``kliping status`` prints and ``/sources`` serves (see :mod:`kliping.status`)."""
+        from kliping.status import collect_status
+
+        return collect_status(self.config)
+
+    @contextmanager
+    def fetching(self, archive: Archive | None = None) -> Iterator[Fetcher]:
+        """A fetcher (its conditional-GET validators in ``archive``) that keeps article responses in WARC
+        files when ``daemon.warc`` is on; both are closed when the block ends, however it ends."""
+        recorder = make_warc_recorder(self.config)
+        try:
+            with make_fetcher(self.config, archive, on_response=recorder) as fetcher:
+                yield fetcher
+        finally:
+            if recorder is not None:
+                recorder.close()
+
+    def close(self) -> None:
+        """Close what was opened; the application may open it again afterwards."""
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+        for archive in self._archives.values():
+            archive.close()
+        self._archives.clear()
+        self._index = None

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from test_api_support import KLIPING, ROOT, Dataset, add_articles, build_dataset, uvicorn_server
 
 from index.archive import Archive
-from ingest.article import Article
-from kliping.app import archive_path
+from kliping.app import Kliping, archive_path
+from kliping.article import Article
 from search.api import create_app
 from search.api.live import LiveIndex
 
@@ -114,7 +114,7 @@ def test_requests_racing_the_first_open_all_get_the_engine(small: Dataset) -> No
             time.sleep(0.3)  # a large index takes a while to open: the window other requests arrive in
             super()._recount(marker)
 
-    live = SlowOpen(small.config)
+    live = SlowOpen(Kliping(config=small.config))
     failures: list[Exception] = []
 
     def request() -> None:

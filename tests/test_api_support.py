@@ -25,8 +25,8 @@ from fastapi.testclient import TestClient
 
 from index.archive import Archive
 from index.store import SearchIndex
-from ingest.article import Article
 from kliping.app import archive_path, open_index
+from kliping.article import Article
 from kliping.config import Config, load_config
 from search.api import create_app
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.archive import Archive
-from ingest.article import Article
+from kliping.article import Article
 from kliping.errors import ArchiveError
 
 

@@ -12,8 +12,8 @@ from cli_runner import ROOT, kliping
 
 from index.archive import Archive
 from index.store import SearchIndex
-from ingest.article import Article
 from kliping import configcache
+from kliping.article import Article
 
 PROBE = "import sys; from kliping.cli import main\ntry:\n    main()\nfinally:\n    print('pydantic' in sys.modules)"
 

@@ -10,7 +10,7 @@ from corpus import corpus_records
 
 from index.archive import Archive
 from index.store import SearchIndex
-from ingest.article import Article
+from kliping.article import Article
 from search import docarrays
 
 

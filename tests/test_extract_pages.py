@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.article import Article
 from ingest.extract import continuation_urls, merge_pages
+from kliping.article import Article
 from kliping.errors import ExtractError
 
 URL = "https://nasional.kompas.com/read/2021/12/31/08120011/judul-berita"

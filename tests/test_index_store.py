@@ -10,7 +10,7 @@ from whoosh.query import Term
 
 from index.archive import Archive
 from index.store import FORMAT_FILE, SearchIndex
-from ingest.article import Article
+from kliping.article import Article
 from kliping.errors import IndexDrift, IndexOutdated
 
 

@@ -11,7 +11,7 @@ from index.mapped import MappedStorage
 from index.schema import build_schema
 from index.store import article_fields
 from index.writing import FastCodec
-from ingest.article import Article
+from kliping.article import Article
 
 
 def segment_files(path: Path, codec: W3Codec, docs: list[dict]) -> dict[str, bytes]:  # type: ignore[type-arg]

@@ -9,7 +9,7 @@ from corpus import corpus_records
 
 from index.archive import Archive
 from index.store import SearchIndex
-from ingest.article import Article
+from kliping.article import Article
 from kliping.errors import QueryError
 from search.engine import Engine, SearchRequest
 

@@ -9,7 +9,7 @@ from whoosh.searching import Searcher
 
 from index.archive import Archive
 from index.store import SearchIndex
-from ingest.article import Article
+from kliping.article import Article
 from search.reopen import open_searcher
 
 

@@ -22,7 +22,7 @@ from whoosh.util.times import datetime_to_long
 from index.archive import Archive
 from index.store import SearchIndex
 from index.whoosh_private import expanded_words, term_matcher
-from ingest.article import Article
+from kliping.article import Article
 from search.docarrays import DocArrays
 from search.engine import Engine, SearchRequest
 from search.postings import PostingCache, decode

@@ -1,4 +1,4 @@
-"""Article extraction: HTML bytes to a clean :class:`ingest.article.Article`.
+"""Article extraction: HTML bytes to a clean :class:`kliping.article.Article`.
 
 Public surface::
 

@@ -1,4 +1,4 @@
-"""HTML to :class:`ingest.article.Article`: the stages, in order.
+"""HTML to :class:`kliping.article.Article`: the stages, in order.
 
 decode -> parse -> blocks -> metadata (JSON-LD, meta, page) -> body container
 -> paragraphs -> not-an-article checks. Each stage lives in its own module.
@@ -14,7 +14,6 @@ from functools import cached_property
 
 import lxml.html
 
-from ingest.article import PARAGRAPH_SEPARATOR, Article
 from ingest.extract.authors import find_authors
 from ingest.extract.blocks import iter_blocks
 from ingest.extract.body import Body, extract_body
@@ -28,6 +27,7 @@ from ingest.extract.title import find_title
 from ingest.extract.tree import parse_html
 from ingest.extract.urls import find_canonical
 from ingest.urls import canonicalize
+from kliping.article import PARAGRAPH_SEPARATOR, Article
 from kliping.errors import NotAnArticle
 
 log = logging.getLogger(__name__)

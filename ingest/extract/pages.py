@@ -16,9 +16,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import lxml.html
 
-from ingest.article import PARAGRAPH_SEPARATOR, Article
 from ingest.extract.decode import decode_html
 from ingest.extract.tree import page_links, parse_html
+from kliping.article import PARAGRAPH_SEPARATOR, Article
 from kliping.errors import ExtractError
 
 PAGE_PARAMS = frozenset({"page", "p", "hal", "halaman", "pg", "paging", "pagenum"})

@@ -14,12 +14,12 @@ from __future__ import annotations
 import errno
 import logging
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
 from kliping import __version__
+from kliping.app import Kliping
 from kliping.errors import (
     AlreadyRunning,
     ConfigError,
@@ -107,45 +107,11 @@ def main(ctx: click.Context, config_path: str, log_level: str) -> None:
         level=getattr(logging, log_level.upper()),
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
-    ctx.obj = AppContext(config_path)
+    ctx.obj = Kliping(config_path)
+    ctx.call_on_close(ctx.obj.close)
 
 
-class AppContext:
-    """What every command shares: the config path, loaded on first use.
-
-    Commands that need no config (``extract``, ``stem``) never load it, so they
-    work anywhere.
-    """
-
-    def __init__(self, config_path: str) -> None:
-        self.config_path = config_path
-        self._config: Any = None
-
-    @property
-    def config(self) -> Any:
-        if self._config is None:
-            from kliping.config import load_config
-            from kliping.configcache import file_digest, remember
-
-            digest = file_digest(self.config_path)
-            self._config = load_config(self.config_path)
-            remember(self.config_path, digest, self._config.data_dir)
-        return self._config
-
-    @property
-    def data_dir(self) -> Path:
-        """``config.data_dir``, without loading pydantic when this very file validated before (see
-        :mod:`kliping.configcache`); otherwise the config is loaded and validated in full."""
-        if self._config is None:
-            from kliping.configcache import known_data_dir
-
-            found = known_data_dir(self.config_path)
-            if found is not None:
-                return found
-        return self.config.data_dir
-
-
-pass_app = click.make_pass_decorator(AppContext)
+pass_app = click.make_pass_decorator(Kliping)
 
 
 #: Subcommand modules, in the order ``kliping --help`` lists them. Each module

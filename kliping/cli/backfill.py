@@ -12,7 +12,6 @@ import click
 
 from ingest.backfill import Backfill, BackfillSummary
 from ingest.crawl import SourceCrawler
-from kliping.app import make_fetcher, make_warc_recorder, open_archive, open_index
 from kliping.cli import EXIT_FAILED, pass_app
 from kliping.cli.options import json_option
 
@@ -45,9 +44,8 @@ def command(app, source_name: str, start: datetime, end: datetime, max_pages: in
     source = config.source(source_name)
     if end < start:
         raise click.BadParameter("--to is before --from", param_hint="--to")
-    archive = open_archive(config)
-    recorder = make_warc_recorder(config)
-    with make_fetcher(config, archive, on_response=recorder) as fetcher:
+    archive = app.archive()
+    with app.fetching(archive) as fetcher:
         crawler = SourceCrawler(fetcher, archive, None)
         restore = _stop_on_signals(crawler)
         total = (end - start).days + 1
@@ -59,9 +57,7 @@ def command(app, source_name: str, start: datetime, end: datetime, max_pages: in
                     source, start.date(), end.date(), on_day=lambda _: bar.update(1))
         finally:
             restore()  # Ctrl-C during the indexing below interrupts it as usual
-    if recorder is not None:
-        recorder.close()
-    indexed = open_index(config).catch_up(archive)
+    indexed = app.index().catch_up(archive)
     _report(summary, indexed, as_json, interrupted=crawler.stop.is_set())
     if summary.crawl.failed:
         raise SystemExit(EXIT_FAILED)

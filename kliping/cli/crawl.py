@@ -8,7 +8,6 @@ import time
 import click
 
 from ingest.crawl import SourceCrawler, SourceSummary
-from kliping.app import make_fetcher, make_warc_recorder, open_archive, open_index
 from kliping.cli import EXIT_FAILED, pass_app
 from kliping.cli.options import json_option, source_option
 
@@ -34,20 +33,16 @@ def command(app, sources: tuple[str, ...], refetch: bool, as_json: bool) -> None
     chosen = [config.source(name) for name in sources] if sources else list(config.sources)
     if not chosen:
         raise click.UsageError("config.yaml lists no sources; add one under `sources:`")
-    archive = open_archive(config)
-    index = open_index(config)
+    archive = app.archive()
     summaries: list[SourceSummary] = []
     started = time.monotonic()
-    recorder = make_warc_recorder(config)
-    with make_fetcher(config, archive, on_response=recorder) as fetcher:
-        crawler = SourceCrawler(fetcher, archive, index)
+    with app.fetching(archive) as fetcher:
+        crawler = SourceCrawler(fetcher, archive, app.index())
         for source in chosen:
             summary = crawler.run(source, refetch=refetch)
             summaries.append(summary)
             if not as_json:
                 _print_summary(summary)
-    if recorder is not None:
-        recorder.close()
     elapsed = time.monotonic() - started
     stored = sum(s.new + s.updated for s in summaries)
     if as_json:

@@ -6,7 +6,7 @@ import click
 
 from ingest.daemon import Daemon, DaemonLock
 from ingest.daemon.logfmt import use_key_value_logs
-from kliping.app import make_fetcher, make_warc_recorder, open_archive, open_index
+from kliping.app import Kliping
 from kliping.cli import pass_app
 
 
@@ -32,18 +32,12 @@ def command(app) -> None:  # type: ignore[no-untyped-def]
     use_key_value_logs()
     lock = DaemonLock(config.data_dir).acquire()  # AlreadyRunning: exit 4, naming the running daemon
     try:
-        raise SystemExit(_serve(config))
+        raise SystemExit(_serve(app))
     finally:
         lock.release()
 
 
-def _serve(config) -> int:  # type: ignore[no-untyped-def]
-    archive = open_archive(config)
-    recorder = make_warc_recorder(config)
-    try:
-        with make_fetcher(config, archive, on_response=recorder) as fetcher:
-            return Daemon(config, fetcher, archive, open_index(config)).run()
-    finally:
-        if recorder is not None:
-            recorder.close()
-        archive.close()
+def _serve(app: Kliping) -> int:
+    archive = app.archive()
+    with app.fetching(archive) as fetcher:
+        return Daemon(app.config, fetcher, archive, app.index()).run()

@@ -61,11 +61,10 @@ def _fetch_settings() -> FetchSettings:
     """The crawler's settings (``fetch.max_bytes`` above all) when a config file is there; the defaults if not,
     so ``extract`` works anywhere."""
     from ingest.fetch import FetchSettings
-    from kliping.app import fetch_settings
-    from kliping.cli import AppContext
+    from kliping.app import Kliping, fetch_settings
 
-    app = click.get_current_context().find_object(AppContext)
-    if app is None or not Path(app.config_path).is_file():
+    app = click.get_current_context().find_object(Kliping)
+    if app is None or app.config_path is None or not Path(app.config_path).is_file():
         return FetchSettings(retries=1)
     return dataclasses.replace(fetch_settings(app.config), retries=1, min_interval=0)
 

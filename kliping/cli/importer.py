@@ -12,8 +12,7 @@ from pathlib import Path
 import click
 
 from index.store import IMPORT_BATCH
-from ingest.article import Article
-from kliping.app import open_archive, open_index
+from kliping.article import Article
 from kliping.cli import EXIT_FAILED, pass_app
 from kliping.cli.options import progress_bar
 from kliping.errors import ArchiveError, IncompleteArticle, IndexDrift
@@ -63,7 +62,7 @@ def command(app, file: Path, source: str | None) -> None:  # type: ignore[no-unt
     Example:
       kliping import old-archive.jsonl.gz --source tempo
     """
-    archive = open_archive(app.config)
+    archive = app.archive()
     counts = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0}
     ended_early: str | None = None
     try:
@@ -93,7 +92,7 @@ def command(app, file: Path, source: str | None) -> None:  # type: ignore[no-unt
     imported = (f"imported {file}: new {counts['new']}, updated {counts['updated']}, "
                 f"unchanged {counts['unchanged']}, skipped {counts['skipped']}")
     try:
-        indexed = open_index(app.config).catch_up(archive, batch=IMPORT_BATCH)
+        indexed = app.index().catch_up(archive, batch=IMPORT_BATCH)
     except IndexDrift:  # archived all the same; the error says how to rebuild the index
         click.echo(f"{imported}; not indexed")
         raise

@@ -7,7 +7,7 @@ import json
 import click
 
 from ingest.reextract import reextract
-from kliping.app import open_archive, open_index, warc_dir
+from kliping.app import warc_dir
 from kliping.cli import EXIT_FAILED, pass_app
 from kliping.cli.options import json_option, progress_bar, source_option
 
@@ -30,8 +30,8 @@ def command(app, sources: tuple[str, ...], as_json: bool) -> None:  # type: igno
     """
     config = app.config
     only = {config.source(name).name for name in sources} if sources else None
-    archive = open_archive(config)
-    index = open_index(config)
+    archive = app.archive()
+    index = app.index()
     with progress_bar(None, "re-extracting") as bar:
         summary = reextract(config, archive, warc_dir(config), only=only, progress=bar.update)
     indexed = index.catch_up(archive)

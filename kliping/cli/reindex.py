@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from kliping.app import open_archive, open_index
 from kliping.cli import pass_app
 from kliping.cli.options import progress_bar
 
@@ -23,8 +22,8 @@ def command(app, catch_up: bool) -> None:  # type: ignore[no-untyped-def]
       kliping reindex
       kliping reindex --catch-up
     """
-    archive = open_archive(app.config, readonly=True)  # reads only; a missing archive is an error, not a new one
-    index = open_index(app.config)
+    archive = app.archive(readonly=True)  # reads only; a missing archive is an error, not a new one
+    index = app.index()
     with progress_bar(archive.count(), "indexing") as bar:
         count = index.catch_up(archive, progress=bar.update) if catch_up else index.rebuild(
             archive, progress=bar.update)

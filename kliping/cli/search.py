@@ -8,11 +8,10 @@ import click
 
 from index.archive import Archive
 from index.store import SearchIndex
-from kliping.app import archive_in, index_in
 from kliping.cli import EXIT_NOT_FOUND, pass_app
 from kliping.cli.options import json_option, source_option
 from kliping.errors import NOTHING_ARCHIVED, IndexMissing, NothingArchived
-from search.engine import Engine, SearchRequest
+from search.engine import SearchRequest
 from search.render import to_csv, to_json, to_text
 
 
@@ -60,11 +59,10 @@ def command(app, query: str, date_from, date_to, sources, author, sort, limit, p
     if query and like:
         raise click.UsageError(f"give a QUERY or --like ID, not both: --like finds articles like {like!r} "
                                f"and would ignore {query!r}")
-    data_dir = app.data_dir  # (the whole config, validated, unless this very file validated before)
-    archive = archive_in(data_dir, readonly=True)
-    index = index_in(data_dir)
+    archive = app.archive(readonly=True)  # (its data_dir from a record of this very file's last validation)
+    index = app.index()
     _check_searchable(archive, index)
-    engine = Engine(index, archive)
+    engine = app.engine()
     request = SearchRequest(query=query, date_from=date_from, date_to=date_to, sources=list(sources),
                             author=author, sort=sort, limit=limit, page=page, facets=facets, like=like)
     results = engine.search(request)

@@ -25,6 +25,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kliping import __version__
+from kliping.app import Kliping
 from kliping.config import Config, load_config
 from search.api.errors import error_response, install_error_handlers
 from search.api.guards import BearerAuth, RateLimiter, resolve_token
@@ -50,9 +51,10 @@ public (they hold no articles)."""
 
 def create_app(config: Config, *, search_timeout: float = SEARCH_TIMEOUT, search_workers: int = SEARCH_WORKERS,
                check_every: float = CHECK_EVERY) -> FastAPI:
-    """The whole API for one config."""
+    """The whole API for one config, over one application object (closed when the server stops)."""
+    application = Kliping(config=config)
     pool = ThreadPoolExecutor(max_workers=search_workers, thread_name_prefix="kliping-search")
-    services = Services(live=LiveIndex(config, check_every=check_every), pool=pool, timeout=search_timeout)
+    services = Services(live=LiveIndex(application, check_every=check_every), pool=pool, timeout=search_timeout)
     auth = BearerAuth(resolve_token(config.api.token))
     guards: list[Any] = [Depends(RateLimiter(config.api.rate_limit)), Depends(auth)]
     if auth.enabled:  # declares the scheme in OpenAPI, so /docs offers an "Authorize" button
@@ -62,6 +64,7 @@ def create_app(config: Config, *, search_timeout: float = SEARCH_TIMEOUT, search
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         pool.shutdown(wait=False, cancel_futures=True)
+        application.close()
 
     app = FastAPI(title="kliping", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)

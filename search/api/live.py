@@ -22,9 +22,7 @@ from typing import Any
 
 from index.archive import Archive
 from index.store import WATERMARK_FILE, SearchIndex
-from kliping.app import archive_path, open_archive, open_index
-from kliping.cli.status import collect_status
-from kliping.config import Config
+from kliping.app import Kliping
 from search.api.errors import ApiError
 from search.engine import Engine
 
@@ -50,11 +48,11 @@ class Snapshot:
 class LiveIndex:
     """Hands out the one :class:`Engine`, and counts for ``/health`` at most a second old."""
 
-    def __init__(self, config: Config, *, check_every: float = CHECK_EVERY) -> None:
-        self.config = config
+    def __init__(self, application: Kliping, *, check_every: float = CHECK_EVERY) -> None:
+        self.application = application
+        self.config = application.config
         self.check_every = check_every
-        self.index: SearchIndex = open_index(config)
-        self._archive: Archive | None = None
+        self.index: SearchIndex = application.index()
         self._engine: Engine | None = None
         self._snapshot: Snapshot | None = None
         self._checked = float("-inf")
@@ -74,12 +72,10 @@ class LiveIndex:
 
     def archive(self) -> Archive:
         """The archive, read-only; 503 when it does not exist yet."""
-        if self._archive is None:
-            if not archive_path(self.config).exists():
-                raise ApiError(503, "unavailable", "there is no archive yet; run `kliping crawl` or "
-                               "`kliping import` first", headers={"Retry-After": "60"})
-            self._archive = open_archive(self.config, readonly=True)
-        return self._archive
+        if not self.application.archive_exists():
+            raise ApiError(503, "unavailable", "there is no archive yet; run `kliping crawl` or "
+                           "`kliping import` first", headers={"Retry-After": "60"})
+        return self.application.archive(readonly=True)
 
     def sources(self) -> list[dict[str, Any]]:
         """Per-source counts and last crawls (``kliping status``'s), at most ``SOURCES_MAX_AGE`` seconds old:
@@ -87,7 +83,7 @@ class LiveIndex:
         with self._sources_lock:
             stamp, cached = self._sources
             if cached is None or time.monotonic() - stamp >= SOURCES_MAX_AGE:
-                cached = collect_status(self.config)["sources"]
+                cached = self.application.status()["sources"]
                 self._sources = (time.monotonic(), cached)
             return cached
 
@@ -95,7 +91,7 @@ class LiveIndex:
         """Liveness and counts, from the last refresh (cheap: no index scan)."""
         self.refresh()
         snap = self._snapshot
-        articles = self.archive().count() if archive_path(self.config).exists() else 0
+        articles = self.archive().count() if self.application.archive_exists() else 0
         return {
             "status": "ok" if snap and snap.documents else "empty",
             "archive": {"articles": articles},
@@ -139,12 +135,12 @@ class LiveIndex:
         return max((int(m.group(1)) for m in map(_TOC.match, names) if m), default=-1)
 
     def _recount(self, marker: tuple[int, int, int]) -> None:
-        if not self.index.exists() or not archive_path(self.config).exists():
+        if not self.index.exists() or not self.application.archive_exists():
             self._snapshot = Snapshot(marker, -1, 0, 0)
             return
         ix = self.index.open()
         self._snapshot = Snapshot(marker, ix.latest_generation(), ix.doc_count(), self.index.watermark())
         if self._engine is None:
-            self._engine = Engine(self.index, self.archive())
+            self._engine = self.application.engine()
         log.info("index at generation %s: %s documents, watermark %s",
                  self._snapshot.generation, self._snapshot.documents, self._snapshot.watermark)
