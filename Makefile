@@ -18,9 +18,12 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/kliping --config config.yaml --log-level info daemon
 
-# Set up, then lint and run the whole test suite (what CI runs).
+# Set up, then lint (ruff), check the layers (import-linter) and types (mypy), and run the whole test suite
+# (what CI runs).
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 bench: setup

@@ -72,7 +72,7 @@ class _Cursor(sqlite3.Cursor):
         except sqlite3.Error as exc:
             raise self._fail(exc) from exc
 
-    def executescript(self, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+    def executescript(self, *args: Any) -> sqlite3.Cursor:
         try:
             return super().executescript(*args)
         except sqlite3.Error as exc:
@@ -111,13 +111,13 @@ class _Connection(sqlite3.Connection):
     def cursor(self, factory: Any = _Cursor) -> sqlite3.Cursor:  # type: ignore[override]
         return super().cursor(factory)
 
-    def execute(self, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+    def execute(self, *args: Any) -> sqlite3.Cursor:
         return self.cursor().execute(*args)
 
-    def executemany(self, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+    def executemany(self, *args: Any) -> sqlite3.Cursor:
         return self.cursor().executemany(*args)
 
-    def executescript(self, script: str) -> sqlite3.Cursor:  # type: ignore[override]
+    def executescript(self, script: str) -> sqlite3.Cursor:
         return self.cursor().executescript(script)
 
 

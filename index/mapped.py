@@ -82,7 +82,7 @@ class MappedFile(BufferFile):
         start = self._start + position
         return self._source[start:min(start + length, self._start + self._length)]  # type: ignore[index]
 
-    def get_array(self, position: int, typecode: str, length: int) -> array:  # type: ignore[type-arg]
+    def get_array(self, position: int, typecode: str, length: int) -> array:
         found = array(typecode)
         found.frombytes(self.get(position, length * struct_size(typecode)))
         if byteorder == "little":  # stored big-endian, as BufferFile reads them

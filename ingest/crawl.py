@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, Protocol
 
 from index.archive import Archive
@@ -125,11 +126,11 @@ class SourceCrawler:
         found: list[DiscoveredURL] = []
         steps: list[tuple[str, Callable[[], list[DiscoveredURL]]]] = []
         for url in source.feeds:
-            steps.append((url, lambda u=url: discover_feed(self.fetcher, u)))
+            steps.append((url, partial(discover_feed, self.fetcher, url)))
         for url in source.sitemaps:
-            steps.append((url, lambda u=url: discover_sitemap(self.fetcher, u)))
+            steps.append((url, partial(discover_sitemap, self.fetcher, url)))
         for url in source.start_urls:
-            steps.append((url, lambda u=url: discover_start_page(self.fetcher, u, pattern)))
+            steps.append((url, partial(discover_start_page, self.fetcher, url, pattern)))
         for where, step in steps:
             try:
                 found.extend(step())

@@ -21,7 +21,7 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
@@ -253,7 +253,8 @@ class Fetcher:
         limit = self.settings.max_bytes
         if r.is_stream_consumed:
             # A transport that hands over a pre-read body (httpx.MockTransport): already decoded.
-            chunks, encoding = [r.content], ""
+            chunks: Iterable[bytes] = [r.content]
+            encoding = ""
         else:
             chunks, encoding = r.iter_raw(), names.get("content-encoding", "")
         return read_bounded(chunks, encoding=encoding, max_bytes=limit, deadline=deadline, url=url)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from typing import Any
 
+from index.archive import Archive
 from kliping.app import archive_path, open_archive, open_index
 
 
@@ -52,7 +54,7 @@ def collect_status(config) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
-def _daemon_states(archive) -> dict[str, dict]:  # type: ignore[no-untyped-def,type-arg]
+def _daemon_states(archive: Archive | None) -> dict[str, dict[str, Any]]:
     """The daemon's per-source memory; empty for an archive older than the daemon."""
     if archive is None:
         return {}
@@ -64,13 +66,13 @@ def _daemon_states(archive) -> dict[str, dict]:  # type: ignore[no-untyped-def,t
         return {}
 
 
-def _backoff(state: dict) -> dict:  # type: ignore[type-arg]
+def _backoff(state: dict) -> dict:
     until = state.get("backoff_until")
     active = bool(until and datetime.fromisoformat(until) > datetime.now(UTC))
     return {"active": active, "until": until if active else None, "failures_in_a_row": state.get("failures", 0)}
 
 
-def _run(run: dict | None) -> dict | None:  # type: ignore[type-arg]
+def _run(run: dict | None) -> dict | None:
     if not run:
         return None
     keys = ("started_at", "finished_at", "found", "new", "updated", "unchanged", "failed")

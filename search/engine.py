@@ -248,7 +248,7 @@ class Engine:
             allowed &= matching
         return allowed
 
-    def _make_hits(self, stored: list[tuple[dict[str, Any], float | None]],
+    def _make_hits(self, stored: list[tuple[dict[str, Any], float]],
                    terms: frozenset[str] | None) -> list[Hit]:
         """Hits from stored fields; with ``terms`` None, no snippets (no archive read)."""
         bodies = self.archive.bodies([fields["id"] for fields, _ in stored]) if terms is not None else {}

@@ -67,7 +67,7 @@ class RootWord(wq.Term):
 
     def __eq__(self, other: object) -> bool:
         return (type(other) is type(self) and super().__eq__(other)
-                and (self.forms, self.exact) == (other.forms, other.exact))  # type: ignore[attr-defined]
+                and (self.forms, self.exact) == (other.forms, other.exact))
 
     def __hash__(self) -> int:
         return hash((self.fieldname, self.forms, self.exact, self.boost))

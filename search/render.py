@@ -17,13 +17,17 @@ def to_json(results: SearchResults) -> str:
 
 
 def to_csv(results: SearchResults, out: TextIO | None = None) -> str:
-    buffer = out or io.StringIO()
-    writer = csv.writer(buffer)
+    """The hits as CSV: written to ``out`` (and "" returned), or returned as a string."""
+    if out is None:
+        buffer = io.StringIO()
+        to_csv(results, buffer)
+        return buffer.getvalue()
+    writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for hit in results.hits:
         writer.writerow([hit.id, hit.published or "", hit.source, hit.title, hit.author or "", hit.url,
                          f"{hit.score:.4f}", hit.snippet.plain()])
-    return buffer.getvalue() if out is None else ""
+    return ""
 
 
 def to_text(results: SearchResults, *, color: bool) -> str:

@@ -17,6 +17,8 @@ every query takes one path.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import numpy as np
 from whoosh import query as wq
@@ -253,8 +255,7 @@ class Evaluator:
             candidates = (ids[lo:hi] - offset).astype(np.int32)
             # candidates come from the raw postings (deleted documents too): the same under any later deletions
             key = ("phrase", segment.segment().segment_id(), node.fieldname, node.words, max(1, node.slop))
-            docs = self.cache.load(key, lambda s=segment, c=candidates: (
-                phrase_docs(s, node.fieldname, node.words, node.slop, c),))[0]
+            docs = self.cache.load(key, partial(_phrase_docs_of, segment, node, candidates))[0]
             found.append(docs.astype(np.int64) + offset)
         if not found:
             return _NONE
@@ -446,3 +447,8 @@ def top(ids: np.ndarray, keys: np.ndarray, count: int, *, descending: bool) -> n
         candidates = np.arange(len(ids))
     ranked = candidates[np.lexsort((ids[candidates], order_keys[candidates]))]
     return ranked[:count]
+
+
+def _phrase_docs_of(segment: Any, node: PhraseNode, candidates: np.ndarray) -> tuple[np.ndarray]:
+    """What the posting cache keeps for a phrase in one segment: its documents among the candidates."""
+    return (phrase_docs(segment, node.fieldname, node.words, node.slop, candidates),)

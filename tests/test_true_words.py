@@ -120,3 +120,29 @@ def run(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
                             text=True, timeout=120, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert "Traceback" not in result.stderr, result.stderr
     return result
+
+
+API_PROBE = """
+import sys
+from kliping.config import load_config
+from search.api.app import create_app
+
+app = create_app(load_config(sys.argv[1]))
+live = app.state.services.live
+live.engine().search(__import__("search.engine").engine.SearchRequest(query="jakarta"))
+live.sources()  # what /sources serves: kliping status's counts
+live.health()
+loaded = [name for name in ("click", "kliping.cli", "httpx", "feedparser", "protego", "ingest.fetch", "ingest.crawl",
+                            "ingest.extract", "ingest.discover") if name in sys.modules]
+print("loaded:", ",".join(loaded) or "none")
+"""
+
+
+def test_the_api_loads_no_command_line_and_no_crawler(archived: Path) -> None:
+    """Importing the API and answering /search, /sources and /health loads neither click nor the crawler
+    (it once loaded both through the CLI's status code); pyproject's import-linter contracts keep it so."""
+    run(archived, "import", str(archived.parent / "some.jsonl"))
+    result = subprocess.run([sys.executable, "-c", API_PROBE, str(archived)], capture_output=True, text=True,
+                            timeout=120, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.stdout.splitlines()[-1] == "loaded: none"

@@ -111,10 +111,10 @@ def _is_compound(form: str, weights: dict[str, float]) -> bool:
 
 def _prefix_readings(base: str) -> list[tuple[str, tuple[str, ...], int]]:
     """Every (remainder, prefixes, summed rank) reachable by up to three prefix cuts."""
-    readings = [(base, (), 0)]
+    readings: list[tuple[str, tuple[str, ...], int]] = [(base, (), 0)]
     frontier = readings
     for _ in range(MAX_PREFIXES):
-        deeper = []
+        deeper: list[tuple[str, tuple[str, ...], int]] = []
         for form, prefixes, ranks in frontier:
             for prefix, rest, rank in prefix_strips(form):
                 if prefix not in prefixes:

@@ -57,7 +57,8 @@ def _stem_uncached(word: str) -> str:
     word = _HYPHEN_CLITIC.sub("", word)
     if word.count("-") != 1:
         return word if "-" in word else best_root(word)
-    return reduplication_root(*word.split("-"), whole=word)
+    first, second = word.split("-")
+    return reduplication_root(first, second, whole=word)
 
 
 def reduplication_root(left: str, right: str, whole: str) -> str:

@@ -169,4 +169,4 @@ def _is_date_line(text: str) -> bool:
     if len(text) > MAX_DATE_LINE_CHARS:
         return False
     match = PRINTED_DATE.search(text)
-    return bool(match) and len(text) - len(match.group(0)) <= MAX_DATE_LINE_EXTRA_CHARS
+    return match is not None and len(text) - len(match.group(0)) <= MAX_DATE_LINE_EXTRA_CHARS

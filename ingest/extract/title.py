@@ -37,7 +37,7 @@ def _machine_title(meta: PageMeta) -> str:
     for value in (
         text_of(meta.jsonld.get("headline")),
         meta.first("og:title", "twitter:title"),
-        (meta.itemprop("headline") or [None])[0],
+        next(iter(meta.itemprop("headline")), None),
         meta.first("title", "dc.title"),
         meta.html_title,
     ):

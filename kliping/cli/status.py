@@ -33,7 +33,7 @@ def command(app, as_json: bool) -> None:  # type: ignore[no-untyped-def]
         _print_source(s)
 
 
-def _in_step(index: dict) -> str:  # type: ignore[type-arg]
+def _in_step(index: dict) -> str:
     if index["drift"]:
         return f"drifted from the archive: {index['drift']}. Fix: `kliping reindex`"
     if index["changes_to_index"]:
@@ -42,7 +42,7 @@ def _in_step(index: dict) -> str:  # type: ignore[type-arg]
     return "in step with the archive"
 
 
-def _print_source(s: dict) -> None:  # type: ignore[type-arg]
+def _print_source(s: dict) -> None:
     run = s["last_run"]
     last = f"last run {run['finished_at']} (new {run['new']}, failed {run['failed']})" if run else "never crawled"
     click.echo(f"  {s['name']:<16} archived {s['archived']:>7} (today {s['today']})  indexed {s['indexed']:>7}  {last}")
