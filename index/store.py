@@ -37,7 +37,7 @@ from index.fields import Headlined
 from index.mapped import MappedStorage
 from index.orphans import die_with_parent_on_fork
 from index.schema import NO_DATE, TITLE_BOOST, build_schema
-from index.writing import FastCodec
+from index.whoosh_private import FastCodec
 from kliping.article import Article
 from kliping.errors import IndexBusy, IndexDrift, IndexOutdated
 
@@ -181,7 +181,7 @@ class SearchIndex:
     def writer(self, ix: whoosh_index.Index | None = None, **kwargs: Any) -> IndexWriter:
         """A writer, waiting up to ``lock_timeout`` for another process to finish."""
         ix = ix or self.open()
-        kwargs.setdefault("codec", FastCodec())  # the same files, written faster (see index.writing)
+        kwargs.setdefault("codec", FastCodec())  # the same files, written faster (see FastCodec)
         deadline = time.monotonic() + self.lock_timeout
         while True:
             try:

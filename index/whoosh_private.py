@@ -2,7 +2,8 @@
 
 kliping's fast paths read what Whoosh keeps to itself: posting blocks without their
 per-posting matcher calls, column bytes in one read, a commit's table of contents
-without opening its segments, segment files without their copy into memory. None
+without opening its segments, segment files without their copy into memory, a new
+segment's postings written without a length lookup and type checks per posting. None
 of it is Whoosh's public API, so any Whoosh release may change it. This module is
 the only place in kliping that touches it (``tests/test_whoosh_private.py`` fails
 on any other use), and it refuses to import on an untested Whoosh version; to
@@ -33,6 +34,11 @@ Files (``whoosh.filedb``), for :mod:`index.mapped`:
     compound-file reader cut sub-files with the segment file's ``subset()``.
 Commits (``whoosh.index.TOC``, undocumented), for :mod:`search.reopen`:
     ``TOC.read`` and the TOC's ``generation``, ``schema`` and ``segments``.
+Segment writing (``whoosh.codec.whoosh3``), for :mod:`index.store` (:class:`FastCodec`, here):
+    ``W3Codec`` (subclassed) and its ``_blocklimit``, ``_compression``, ``_inlinelimit``; ``W3Segment``;
+    ``W3PostingsWriter`` (subclassed) and its ``_ids``, ``_weights``, ``_values``, ``_maxweight``,
+    ``_minlength``, ``_maxlength``, ``_write_block``; ``W3FieldWriter`` (subclassed) and its ``_postwriter``;
+    ``W3PerDocReader`` and its length columns, read as for :mod:`search.docarrays`.
 
 (``search/engine.py`` still calls ``_btexts`` itself, for highlighting: it is to use
 :func:`expanded_words` once the change in flight there lands; the fence test names it.)
@@ -40,7 +46,7 @@ Commits (``whoosh.index.TOC``, undocumented), for :mod:`search.reopen`:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from pickle import loads
@@ -49,7 +55,7 @@ from typing import Any, NamedTuple
 import whoosh
 from whoosh import columns
 from whoosh.codec import whoosh3
-from whoosh.codec.base import Segment
+from whoosh.codec.base import OutOfOrderError, Segment
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import _SIZEMAP, BufferFile, StructFile
@@ -57,12 +63,14 @@ from whoosh.index import TOC, FileIndex
 from whoosh.query import Query
 from whoosh.reading import IndexReader, SegmentReader
 from whoosh.scoring import WeightingModel
+from whoosh.util.numeric import byte_to_length
 
 __all__ = [
-    "INTERNAL_NAMES", "PRIVATE_NAMES", "TESTED_VERSIONS", "Block", "BufferFile", "Commit", "NumericColumnLayout",
-    "UntestedWhoosh", "VarBytesColumnLayout", "blocks", "check_version", "decode_positions", "expanded_words",
-    "field_b", "file_name", "init_without_copy", "latest_commit", "length_column", "numeric_column",
-    "reads_blocks", "storage_path", "struct_size", "term_matcher", "varbytes_column", "whoosh3_perdoc",
+    "INTERNAL_NAMES", "PRIVATE_NAMES", "TESTED_VERSIONS", "Block", "BufferFile", "Commit", "FastCodec",
+    "FastFieldWriter", "FastPostingsWriter", "NumericColumnLayout", "UntestedWhoosh", "VarBytesColumnLayout", "blocks",
+    "check_version", "decode_positions", "expanded_words", "field_b", "file_name", "init_without_copy",
+    "latest_commit", "length_column", "numeric_column", "reads_blocks", "storage_path", "struct_size", "term_matcher",
+    "varbytes_column", "whoosh3_perdoc",
 ]
 
 #: Whoosh versions (``whoosh.__version__``) the privates below were tested on; keep in step with pyproject.toml.
@@ -77,12 +85,15 @@ PRIVATE_NAMES: frozenset[str] = frozenset({
     "_perdoc", "_cached_reader", "_lenfield", "_typecode", "_count", "_default", "_dbfile", "_basepos",
     "_lengths", "_offsets",
     "_name", "_fpath", "_SIZEMAP",
+    "_blocklimit", "_compression", "_inlinelimit", "_maxweight", "_minlength", "_maxlength", "_write_block",
+    "_postwriter",
 })
 
 #: Whoosh internals without an underscore, used here only: not imported from Whoosh, nor read off a
 #: Whoosh module, anywhere else.
 INTERNAL_NAMES: frozenset[str] = frozenset({
     "TOC", "BufferFile", "whoosh3", "W3PerDocReader", "LENGTHS_COLUMN", "Reader",
+    "W3Codec", "W3Segment", "W3PostingsWriter", "W3FieldWriter",
 })
 
 
@@ -289,3 +300,117 @@ def latest_commit(ix: FileIndex) -> Commit:
     """The latest commit's table of contents, read without opening its segments (``ix.reader()`` would)."""
     toc = TOC.read(ix.storage, ix.indexname)
     return Commit(toc.generation, toc.schema, toc.segments)
+
+
+# -- writing -------------------------------------------------------------------------------
+#
+# When a writer commits, Whoosh walks every posting of the new segment in order
+# (``FieldWriter.add_postings``) and, for each one, looks up the document's field length
+# through the length column just written (a file read, an unpack and a decode per posting)
+# and checks its arguments' types. Postings are what indexing produces most of (about 180
+# per article), so that walk is a large part of ``kliping import``. :class:`FastCodec` makes
+# the same calls into Whoosh's own postings writer with each field's lengths read once, in
+# bulk, and without the type checks; every byte written is as before
+# (``tests/test_index_writing.py`` compares whole segments with Whoosh's own).
+
+Posting = tuple[str, bytes, int, float, bytes | None]
+
+#: A length byte as ``W3PerDocReader.doc_field_length`` returns it: 0 is None (no length).
+_LENGTHS: list[int | None] = [None] + [byte_to_length(b) for b in range(1, 256)]
+
+
+class FastCodec(whoosh3.W3Codec):
+    """Whoosh 3's codec, with :class:`FastFieldWriter` for new segments' postings.
+
+    Segments keep naming Whoosh's plain ``W3Codec``, so an index is read (and pickled in its table of
+    contents) exactly as one Whoosh wrote."""
+
+    def field_writer(self, storage: Any, segment: Any) -> whoosh3.W3FieldWriter:
+        return FastFieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> whoosh3.W3PostingsWriter:
+        return FastPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                  compression=self._compression, inlinelimit=self._inlinelimit)
+
+    def new_segment(self, storage: Any, indexname: str) -> whoosh3.W3Segment:
+        # the segment (pickled into the index's table of contents) names the plain codec
+        return whoosh3.W3Segment(whoosh3.W3Codec(self._blocklimit, self._compression, self._inlinelimit), indexname)
+
+
+class FastPostingsWriter(whoosh3.W3PostingsWriter):
+    """``W3PostingsWriter.add_posting`` without its four ``isinstance`` assertions per posting."""
+
+    # the block statistics (set by W3PostingsWriter._new_block, read by its _write_block)
+    _maxweight: float
+    _minlength: int | None
+    _maxlength: int
+
+    def add_posting(self, id_: int, weight: float, vbytes: bytes, length: int | None = None) -> None:
+        if len(self._ids) >= self._blocklimit:
+            self._write_block()
+        self._ids.append(id_)
+        self._weights.append(weight)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        if vbytes:
+            self._values.append(vbytes)
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
+
+class FastFieldWriter(whoosh3.W3FieldWriter):
+    """``add_postings`` as ``whoosh.codec.base.FieldWriter`` does it, field lengths read once per field."""
+
+    def add_postings(self, schema: Any, lengths: Any, items: Iterable[Posting]) -> None:
+        if type(lengths) is not whoosh3.W3PerDocReader:  # (a merge of several: Whoosh's own way)
+            super().add_postings(schema, lengths, items)
+            return
+        table: dict[str, list[int | None]] = {}
+        lastfn: str | None = None
+        lasttext: bytes | None = None
+        field_lengths: list[int | None] = []
+        add = None
+        for fieldname, btext, docnum, weight, value in items:
+            if fieldname != lastfn:
+                if lastfn is not None and fieldname < lastfn:
+                    raise OutOfOrderError(f"Field {lastfn!r} .. {fieldname!r}")
+                if lasttext is not None:
+                    self.finish_term()
+                if lastfn is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                lastfn, lasttext = fieldname, None
+                field_lengths = table.get(fieldname) or table.setdefault(fieldname, _field_lengths(lengths, fieldname))
+            if docnum == -1:  # (Whoosh's marker for spelling words, which it skips too)
+                continue
+            if btext != lasttext:
+                if lasttext is not None:
+                    if btext < lasttext:
+                        raise OutOfOrderError(f"Term {fieldname}:{lasttext!r} .. {fieldname}:{btext!r}")
+                    self.finish_term()
+                self.start_term(btext)
+                lasttext = btext
+                add = self._postwriter.add_posting
+            add(docnum, weight, b"" if value is None else value, field_lengths[docnum])  # type: ignore[misc]
+        if lasttext is not None:
+            self.finish_term()
+        if lastfn is not None:
+            self.finish_field()
+
+
+def _field_lengths(lengths: Any, fieldname: str) -> list[int | None]:
+    """Every document's length in ``fieldname`` as ``lengths.doc_field_length(docnum, fieldname)`` returns it,
+    from one read of its length column."""
+    count = lengths.doc_count_all()
+    column = length_column(lengths, fieldname)
+    if column is None:
+        return [0] * count  # doc_field_length's default
+    layout = numeric_column(column)
+    if layout is None:  # (not stored as Whoosh 3 stores lengths: ask for each)
+        return [lengths.doc_field_length(docnum, fieldname) for docnum in range(count)]
+    stored = min(layout.count, count)
+    data = layout.read(stored) if stored else b""
+    return [_LENGTHS[b] for b in data] + [None] * (count - stored)

@@ -192,9 +192,18 @@ class Plain:
 
 def _fence_uses() -> set[str]:
     """The underscore names of Whoosh the fence module reads: attributes off other objects than ``self``,
-    names in ``getattr``/``hasattr`` and its block attribute list, imports."""
+    names in ``getattr``/``hasattr`` and its block attribute list, imports; and, in its classes derived from
+    Whoosh's, every underscore attribute of ``self`` or ``super()`` but their own methods (assigned or read,
+    it is Whoosh's state: the fence's subclasses keep none of their own)."""
     tree = ast.parse((ROOT / FENCE).read_text())
+    scan = _Scan()
+    scan.visit(tree)
     used: set[str] = set()
+    for cls in ast.walk(tree):
+        if isinstance(cls, ast.ClassDef) and scan.classes[cls.name][0]:
+            methods = {node.name for node in cls.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+            used.update(node.attr for node in ast.walk(cls) if isinstance(node, ast.Attribute) and _is_private(
+                node.attr) and node.attr not in methods and _root(node.value) in ("self", "cls", "super"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and _is_private(node.attr) and not (
                 isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
