@@ -39,10 +39,15 @@ def _remember_parent() -> None:
 
 
 def _die_with_parent() -> None:
+    die_with_parent(_parent)
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child process (forked or spawned): be killed when ``parent``, the process that started it, dies."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # no prctl: the child lives as before
         return
-    if os.getppid() != _parent:  # the parent died between the fork and the prctl
+    if os.getppid() != parent:  # the parent died before the prctl
         os._exit(1)

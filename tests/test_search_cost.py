@@ -3,6 +3,8 @@ has a time and expansion budget it stops at, and the API runs one expanding quer
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 
@@ -121,3 +123,18 @@ def test_the_api_answers_an_over_budget_query_with_a_clear_error(dataset: Datase
     with TestClient(create_app(dataset.config)) as client:
         response: httpx.Response = client.get("/search", params={"q": "a~"})
         assert response.status_code == 400 and "too short" in response.json()["error"]["message"]
+
+
+def test_expanding_queries_run_in_a_worker_process_that_is_replaced_when_it_dies(dataset: Dataset) -> None:
+    """The worker holds no lock the server's threads need; killed, it costs the query in flight at most."""
+    app = create_app(dataset.config)
+    with TestClient(app) as client:
+        assert client.get("/search", params={"q": "banj*"}).status_code == 200
+        worker = app.state.services.worker
+        pid = worker.process_id()
+        assert pid != os.getpid()
+        os.kill(pid, signal.SIGKILL)
+        statuses = [client.get("/search", params={"q": "banj*"}).status_code for _ in range(2)]
+        assert statuses[0] in (200, 503) and statuses[1] == 200, statuses
+        assert worker.process_id() != pid
+        assert client.get("/search", params={"q": "banjir"}).status_code == 200

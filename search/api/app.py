@@ -28,6 +28,7 @@ from kliping import __version__
 from kliping.app import Kliping
 from kliping.config import Config, load_config
 from search.api.errors import error_response, install_error_handlers
+from search.api.expensive import ExpensiveWorker
 from search.api.guards import BearerAuth, RateLimiter, resolve_token
 from search.api.live import CHECK_EVERY, LiveIndex
 from search.api.routes import Services, data_router, health_router
@@ -54,7 +55,8 @@ def create_app(config: Config, *, search_timeout: float = SEARCH_TIMEOUT, search
     """The whole API for one config, over one application object (closed when the server stops)."""
     application = Kliping(config=config)
     pool = ThreadPoolExecutor(max_workers=search_workers, thread_name_prefix="kliping-search")
-    services = Services(live=LiveIndex(application, check_every=check_every), pool=pool, timeout=search_timeout)
+    services = Services(live=LiveIndex(application, check_every=check_every), pool=pool, timeout=search_timeout,
+                        worker=ExpensiveWorker(config))
     auth = BearerAuth(resolve_token(config.api.token))
     guards: list[Any] = [Depends(RateLimiter(config.api.rate_limit)), Depends(auth)]
     if auth.enabled:  # declares the scheme in OpenAPI, so /docs offers an "Authorize" button
@@ -64,6 +66,7 @@ def create_app(config: Config, *, search_timeout: float = SEARCH_TIMEOUT, search
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         pool.shutdown(wait=False, cancel_futures=True)
+        services.worker.close()
         application.close()
 
     app = FastAPI(title="kliping", version=__version__, description=DESCRIPTION, lifespan=lifespan)

@@ -1,11 +1,12 @@
 """The endpoints: thin adapters from HTTP parameters to the one search engine.
 
-``/search`` runs the engine in a small worker pool with a deadline, so one
+``/search`` runs the engine in a small thread pool with a deadline, so one
 expensive query cannot hold the server: the engine stops a query at its time
 budget (a share of the deadline, so no work outlives the answer), past the
 deadline the client gets 503 ``timeout``, and queries with wildcards or fuzzy
-terms run ``EXPENSIVE_AT_ONCE`` at a time: one more gets 429 ``busy`` at once
-while plain queries go on.
+terms run in a worker process of their own (:mod:`search.api.expensive`),
+``EXPENSIVE_AT_ONCE`` at a time: one more gets 429 ``busy`` at once while
+plain queries go on.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse, Response
 
 from search.api.errors import ApiError
+from search.api.expensive import ExpensiveWorker
 from search.api.live import LiveIndex
 from search.api.models import ArticleResponse, ErrorBody, HealthResponse, SearchResponse, SourcesResponse
 from search.cost import expands
@@ -52,6 +54,7 @@ class Services:
     live: LiveIndex
     pool: ThreadPoolExecutor
     timeout: float
+    worker: ExpensiveWorker
     expensive: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(EXPENSIVE_AT_ONCE))
 
@@ -83,22 +86,24 @@ def data_router(services: Services, dependencies: list[Any]) -> APIRouter:
                                 time_budget=services.timeout * BUDGET_SHARE)
         if not expands(q):
             return JSONResponse(await _bounded(services, lambda: services.live.engine().search(request).to_dict()))
+        services.live.engine()  # 503 unavailable before anything is indexed, as for plain queries
         if not services.expensive.acquire(blocking=False):
             raise ApiError(429, "busy", "another query with wildcards or fuzzy terms is running; retry in a "
                            "moment, or search without them", headers={"Retry-After": "2"})
-
-        def expensive() -> dict[str, Any]:
-            try:
-                return services.live.engine().search(request).to_dict()
-            finally:  # held until the work ends, not until the client stops waiting
-                services.expensive.release()
-
         try:
-            future = asyncio.get_running_loop().run_in_executor(services.pool, expensive)
+            future = services.worker.submit(request)  # in its own process: see search/api/expensive.py
         except BaseException:
             services.expensive.release()
             raise
-        return JSONResponse(await _bounded(services, future))
+        # held until the work ends, not until the client stops waiting
+        future.add_done_callback(lambda _: services.expensive.release())
+        try:
+            return JSONResponse(await _bounded(services, asyncio.wrap_future(future)))
+        except Exception as exc:
+            if services.worker.broken(exc):
+                raise ApiError(503, "unavailable", "the search worker for wildcard and fuzzy queries stopped; "
+                               "a new one starts with the next query", headers={"Retry-After": "5"}) from None
+            raise
 
     @router.get("/articles/{article_id}", response_model=ArticleResponse, responses=_NOT_FOUND,
                 summary="One stored article")
