@@ -125,7 +125,7 @@ def run(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
 API_PROBE = """
 import sys
 from kliping.config import load_config
-from search.api.app import create_app
+from kliping.api import create_app
 
 app = create_app(load_config(sys.argv[1]))
 live = app.state.services.live

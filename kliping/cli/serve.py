@@ -50,7 +50,7 @@ def command(app, host: str | None, port: int | None, workers: int, access_log: b
     os.environ["KLIPING_CONFIG"] = str(Path(app.config_path).resolve())
     try:
         serve(
-            "search.api.app:create_app_from_env",
+            "kliping.api:create_app_from_env",
             factory=True,
             host=host,
             port=port,
