@@ -11,6 +11,7 @@ holds a config but no application (tests, benchmarks).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -103,6 +104,7 @@ class Kliping:
         self._archives: dict[bool, Archive] = {}
         self._index: SearchIndex | None = None
         self._engine: Engine | None = None
+        self._opening = threading.RLock()  # the API's threads ask for the same parts at once
 
     def __enter__(self) -> Kliping:
         return self
@@ -140,23 +142,26 @@ class Kliping:
 
     def archive(self, *, readonly: bool = False) -> Archive:
         """The archive (one per mode), opened on first use."""
-        if readonly not in self._archives:
-            self._archives[readonly] = archive_in(self.data_dir, readonly=readonly)
-        return self._archives[readonly]
+        with self._opening:
+            if readonly not in self._archives:
+                self._archives[readonly] = archive_in(self.data_dir, readonly=readonly)
+            return self._archives[readonly]
 
     def index(self) -> SearchIndex:
-        if self._index is None:
-            self._index = index_in(self.data_dir)
-        return self._index
+        with self._opening:
+            if self._index is None:
+                self._index = index_in(self.data_dir)
+            return self._index
 
     def engine(self) -> Engine:
         """The search engine over the index and the read-only archive: one per application, as both the
         CLI and the API search through it."""
-        if self._engine is None:
-            from search.engine import Engine
+        with self._opening:
+            if self._engine is None:
+                from search.engine import Engine
 
-            self._engine = Engine(self.index(), self.archive(readonly=True))
-        return self._engine
+                self._engine = Engine(self.index(), self.archive(readonly=True))
+            return self._engine
 
     def status(self) -> dict[str, Any]:
         """What ``kliping status`` prints and ``/sources`` serves (see :mod:`kliping.status`)."""
@@ -178,10 +183,11 @@ class Kliping:
 
     def close(self) -> None:
         """Close what was opened; the application may open it again afterwards."""
-        if self._engine is not None:
-            self._engine.close()
-            self._engine = None
-        for archive in self._archives.values():
-            archive.close()
-        self._archives.clear()
-        self._index = None
+        with self._opening:
+            if self._engine is not None:
+                self._engine.close()
+                self._engine = None
+            for archive in self._archives.values():
+                archive.close()
+            self._archives.clear()
+            self._index = None
