@@ -35,31 +35,14 @@ from ingest.ratelimit import HostRateLimiter
 from ingest.retry import RetryPolicy, is_retryable_status, parse_retry_after
 from ingest.robots import RobotsCache, agent_token
 from ingest.validators import MemoryValidatorStore, ValidatorStore
+from kliping.config import FetchConfig
 from kliping.errors import FetchAbandoned, FetchError, HostUnreachable, HTTPStatusError, TooLarge
 
-__all__ = ["FetchSettings", "Fetcher", "MemoryValidatorStore", "Response", "ValidatorStore"]
+__all__ = ["Fetcher", "MemoryValidatorStore", "Response", "ValidatorStore"]
 
 log = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-
-
-@dataclass
-class FetchSettings:
-    """How politely and how patiently to fetch; one object shared by every caller."""
-
-    user_agent: str = "kliping/0.1 (+https://github.com/kliping/kliping)"
-    timeout: float = 20.0  # connect / read / write, each
-    deadline: float = 120.0  # wall clock for one request, body included (catches trickling servers)
-    max_bytes: int = 5_000_000  # decoded body size limit
-    min_interval: float = 1.0  # seconds between requests to one host
-    retries: int = 3
-    backoff: float = 1.0
-    max_backoff: float = 60.0
-    max_redirects: int = 5
-    respect_robots: bool = True
-    robots_ttl: float = 86400
-    robots_error_ttl: float = 3600  # how long a 5xx/unreachable robots.txt disallows the host
 
 
 @dataclass
@@ -87,18 +70,22 @@ class _Exchange:
 
 
 class Fetcher:
-    """Thread-safe polite HTTP client; use as a context manager to close its connections."""
+    """Thread-safe polite HTTP client; use as a context manager to close its connections.
+
+    ``settings`` is the ``fetch:`` section of config.yaml (:class:`kliping.config.FetchConfig`, where every
+    setting and its default is declared); without it, the defaults.
+    """
 
     def __init__(
         self,
-        settings: FetchSettings | None = None,
+        settings: FetchConfig | None = None,
         *,
         validators: ValidatorStore | None = None,
         transport: httpx.BaseTransport | None = None,
         on_response: Callable[[Response], None] | None = None,
         stop: threading.Event | None = None,
     ) -> None:
-        self.settings = settings = settings or FetchSettings()
+        self.settings = settings = settings if settings is not None else FetchConfig()
         #: Set it to cut every wait short (rate limit, backoff): a shutting-down daemon
         #: must not sit out a Retry-After of a minute before it can stop.
         self.stop = stop or threading.Event()

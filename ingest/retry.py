@@ -45,11 +45,15 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff with full jitter, capped; ``Retry-After`` wins when given."""
+    """Exponential backoff with full jitter, capped; ``Retry-After`` wins when given.
 
-    retries: int = 3
-    backoff: float = 1.0
-    max_backoff: float = 60.0
+    The three numbers are ``fetch.retries``, ``fetch.backoff`` and ``fetch.max_backoff``
+    (:class:`kliping.config.FetchConfig` declares them and their defaults).
+    """
+
+    retries: int
+    backoff: float
+    max_backoff: float
 
     @property
     def attempts(self) -> int:

@@ -79,14 +79,18 @@ class RobotsRules:
 
 
 class RobotsCache:
-    """Thread-safe per-host cache of :class:`RobotsRules`; one fetch per host at a time."""
+    """Thread-safe per-host cache of :class:`RobotsRules`; one fetch per host at a time.
+
+    ``ttl`` and ``error_ttl`` are ``fetch.robots_ttl`` and ``fetch.robots_error_ttl`` (seconds; declared, with their
+    defaults, in :class:`kliping.config.FetchConfig`).
+    """
 
     def __init__(
         self,
         loader: RobotsLoader,
         *,
-        ttl: float = 86400,
-        error_ttl: float = 3600,
+        ttl: float,
+        error_ttl: float,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._loader = loader

@@ -24,7 +24,7 @@ from index.store import SearchIndex
 # extract) and for reextract, which replays saved pages through the crawler's code: search, status,
 # import and reindex never load it (tests/test_true_words.py checks).
 if TYPE_CHECKING:
-    from ingest.fetch import Fetcher, FetchSettings, Response
+    from ingest.fetch import Fetcher, Response
     from kliping.config import Config  # (pydantic: `kliping search` may not need it, see kliping.configcache)
     from search.engine import Engine
 
@@ -53,26 +53,12 @@ def index_in(data_dir: Path) -> SearchIndex:
     return SearchIndex(data_dir / INDEX_DIR)
 
 
-def fetch_settings(config: Config) -> FetchSettings:
-    from ingest.fetch import FetchSettings
-
-    fetch = config.fetch
-    return FetchSettings(
-        user_agent=fetch.user_agent,
-        timeout=fetch.timeout,
-        max_bytes=fetch.max_bytes,
-        min_interval=fetch.min_interval,
-        retries=fetch.retries,
-        respect_robots=fetch.respect_robots,
-    )
-
-
 def make_fetcher(config: Config, archive: Archive | None = None, *,
                  on_response: Callable[[Response], None] | None = None) -> Fetcher:
     """A fetcher whose conditional-GET validators live in the archive."""
     from ingest.fetch import Fetcher
 
-    return Fetcher(fetch_settings(config), validators=archive, on_response=on_response)
+    return Fetcher(config.fetch, validators=archive, on_response=on_response)
 
 
 def warc_dir(config: Config) -> Path:

@@ -132,17 +132,33 @@ class Source(_Strict):
 
 
 class FetchConfig(_Strict):
-    """How politely and how far kliping fetches."""
+    """How politely and how far kliping fetches: ``ingest.fetch.Fetcher`` takes this section as it is."""
 
     user_agent: str = Field(
         "kliping/0.1 (+https://github.com/kliping/kliping)",
         description="Sent with every request; put a contact URL or e-mail in it.",
     )
-    timeout: float = Field(20.0, gt=0, description="Seconds before a request is given up.")
+    timeout: float = Field(
+        20.0, gt=0, description="Seconds a request may wait to connect, or for any one read or write, before it is "
+        "given up.")
     max_bytes: int = Field(5_000_000, gt=0, description="Largest response body accepted, after decompression.")
     min_interval: float = Field(1.0, ge=0, description="Seconds between two requests to the same host.")
     retries: int = Field(3, ge=0, description="Extra tries on 429, 5xx and timeouts.")
     respect_robots: bool = Field(True, description="Obey robots.txt (turn off only for your own sites).")
+    deadline: float = Field(
+        120.0, gt=0, description="Seconds one request may take in all, body included (stops a server that "
+        "trickles its answer, which `timeout`, counted per read, never does).")
+    backoff: float = Field(
+        1.0, gt=0, description="Seconds the first retry waits at most (a random share of it, at least half); "
+        "each further retry may wait twice as long, up to max_backoff.")
+    max_backoff: float = Field(
+        60.0, gt=0, description="Longest wait before a retry, in seconds; a server's Retry-After is honoured up to "
+        "this.")
+    max_redirects: int = Field(5, ge=0, le=50, description="Redirects followed from one URL before giving up.")
+    robots_ttl: float = Field(86400.0, gt=0, description="Seconds a host's robots.txt is kept before it is read again.")
+    robots_error_ttl: float = Field(
+        3600.0, gt=0, description="Seconds a host whose robots.txt could not be read (5xx, unreachable) stays "
+        "off limits before it is tried again; at most robots_ttl.")
 
 
 def _interval_field(default: str, description: str) -> Any:

@@ -14,7 +14,8 @@ from collections.abc import Iterator  # noqa: E402
 from httpserver import LocalSite, local_site  # noqa: E402,F401
 from newssite import NewsSite, write_config  # noqa: E402
 
-from ingest.fetch import Fetcher, FetchSettings  # noqa: E402
+from ingest.fetch import Fetcher  # noqa: E402
+from kliping.config import FetchConfig  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -45,5 +46,5 @@ def site(local_site: LocalSite) -> LocalSite:  # noqa: F811
 @pytest.fixture
 def fetcher() -> Iterator[Fetcher]:
     """A fetcher for the local site: no waiting between requests, no retries, short timeouts."""
-    with Fetcher(FetchSettings(min_interval=0, retries=0, timeout=2)) as f:
+    with Fetcher(FetchConfig(min_interval=0, retries=0, timeout=2)) as f:
         yield f

@@ -12,7 +12,8 @@ from cli_runner import kliping_json
 from httpserver import LocalSite
 
 from ingest.discover import DiscoveryError, discover_sitemap
-from ingest.fetch import Fetcher, FetchSettings
+from ingest.fetch import Fetcher
+from kliping.config import FetchConfig
 from kliping.errors import TooLarge
 
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
@@ -31,7 +32,7 @@ def index(*locs: str) -> str:
 
 @pytest.fixture
 def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(FetchSettings(min_interval=0, retries=0, timeout=2, max_bytes=100_000)) as f:
+    with Fetcher(FetchConfig(min_interval=0, retries=0, timeout=2, max_bytes=100_000)) as f:
         yield f
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from httpserver import LocalSite
 
-from ingest.fetch import Fetcher, FetchSettings, MemoryValidatorStore, Response
+from ingest.fetch import Fetcher, MemoryValidatorStore, Response
+from kliping.config import FetchConfig
 
 LAST_MODIFIED = "Wed, 01 May 2024 10:00:00 GMT"
 
 
 def fetcher(store: MemoryValidatorStore, **kw: object) -> Fetcher:
-    return Fetcher(FetchSettings(min_interval=0.0, retries=0, timeout=2.0), validators=store, **kw)  # type: ignore[arg-type]
+    return Fetcher(FetchConfig(min_interval=0.0, retries=0, timeout=2.0), validators=store, **kw)  # type: ignore[arg-type]
 
 
 def test_etag_round_trip_gives_not_modified(site: LocalSite) -> None:

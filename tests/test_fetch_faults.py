@@ -9,14 +9,14 @@ from httpserver import LocalSite
 
 from index.archive import Archive
 from ingest.crawl import SourceCrawler, SourceSummary
-from ingest.fetch import Fetcher, FetchSettings
-from kliping.config import Source
+from ingest.fetch import Fetcher
+from kliping.config import FetchConfig, Source
 from kliping.errors import FetchAbandoned, FetchError, HTTPStatusError, TooLarge
 
 
-def settings(**overrides: object) -> FetchSettings:
+def settings(**overrides: object) -> FetchConfig:
     base = dict(min_interval=0.0, retries=2, backoff=0.01, max_backoff=0.5, timeout=0.5, deadline=1.0)
-    return FetchSettings(**{**base, **overrides})  # type: ignore[arg-type]
+    return FetchConfig(**{**base, **overrides})  # type: ignore[arg-type]
 
 
 def test_500s_then_success_is_retried(site: LocalSite) -> None:
@@ -151,7 +151,7 @@ def test_non_http_url_is_refused() -> None:
 
 def test_a_stop_cuts_a_long_retry_after_short(site: LocalSite) -> None:
     site.add_retry_after("/lambat", "30", times=1)
-    with Fetcher(FetchSettings(min_interval=0, retries=1, timeout=2, max_backoff=60)) as fetcher:
+    with Fetcher(FetchConfig(min_interval=0, retries=1, timeout=2, max_backoff=60)) as fetcher:
         threading.Timer(0.3, fetcher.stop.set).start()
         with pytest.raises(FetchAbandoned, match="shutting down"):  # raised by the 30 s wait, cut short
             fetcher.get(site.url("/lambat"))
@@ -161,7 +161,7 @@ def test_a_fetch_cut_by_a_stop_leaves_the_page_untried(site: LocalSite, tmp_path
     """Stopping is not the page's failure: nothing is recorded against it, so the next run fetches it afresh."""
     site.add_retry_after("/lambat", "30", times=1)
     archive = Archive(tmp_path / "archive.sqlite3")
-    with Fetcher(FetchSettings(min_interval=0, retries=1, timeout=2, max_backoff=60)) as fetcher:
+    with Fetcher(FetchConfig(min_interval=0, retries=1, timeout=2, max_backoff=60)) as fetcher:
         crawler = SourceCrawler(fetcher, archive)
         summary = SourceSummary("lokal")
         threading.Timer(0.3, crawler.stop.set).start()

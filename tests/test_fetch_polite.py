@@ -8,15 +8,16 @@ from urllib.parse import urlsplit
 import pytest
 from httpserver import LocalSite
 
-from ingest.fetch import Fetcher, FetchSettings
+from ingest.fetch import Fetcher
+from kliping.config import FetchConfig
 from kliping.errors import FetchError, HostUnreachable, RobotsDisallowed
 
 UA = "kliping/0.1 (+https://example.org/kliping)"
 
 
-def settings(**overrides: object) -> FetchSettings:
+def settings(**overrides: object) -> FetchConfig:
     base = dict(user_agent=UA, min_interval=0.0, retries=1, backoff=0.01, timeout=2.0, deadline=5.0)
-    return FetchSettings(**{**base, **overrides})  # type: ignore[arg-type]
+    return FetchConfig(**{**base, **overrides})  # type: ignore[arg-type]
 
 
 def robots(site: LocalSite, text: str) -> None:

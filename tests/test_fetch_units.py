@@ -10,10 +10,11 @@ import httpx
 import pytest
 
 from ingest.body import decompress_bounded, read_bounded
-from ingest.fetch import Fetcher, FetchSettings
+from ingest.fetch import Fetcher
 from ingest.ratelimit import HostRateLimiter
 from ingest.retry import RetryPolicy, parse_retry_after
 from ingest.robots import RobotsCache, agent_token
+from kliping.config import FetchConfig, parse_config
 from kliping.errors import FetchAbandoned, FetchError, HostUnreachable, TooLarge
 
 NOW = datetime(2024, 5, 1, 10, 0, 0, tzinfo=UTC)
@@ -43,7 +44,7 @@ def test_backoff_grows_exponentially_with_jitter_and_is_capped() -> None:
 
 
 def test_retry_after_overrides_backoff_up_to_the_cap() -> None:
-    policy = RetryPolicy(backoff=1.0, max_backoff=60.0)
+    policy = RetryPolicy(retries=3, backoff=1.0, max_backoff=60.0)
     assert policy.delay(0, retry_after=30) == 30
     assert policy.delay(0, retry_after=3600) == 60
 
@@ -93,10 +94,25 @@ def test_transport_seam_and_user_agent() -> None:
         seen.append(request)
         return httpx.Response(200, content=b"ok")
 
-    settings = FetchSettings(user_agent="kliping-test/1", min_interval=0, respect_robots=False)
+    settings = FetchConfig(user_agent="kliping-test/1", min_interval=0, respect_robots=False)
     with Fetcher(settings, transport=httpx.MockTransport(handler)) as f:
         assert f.get("http://example.test/a").content == b"ok"
     assert seen[0].headers["user-agent"] == "kliping-test/1"
+
+
+def test_the_fetcher_takes_its_settings_from_the_fetch_section() -> None:
+    config = parse_config("fetch: {retries: 5, backoff: 0.5, max_backoff: 10, max_redirects: 1, robots_ttl: 600,"
+                          " robots_error_ttl: 60, min_interval: 0, respect_robots: false}")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        hop = int(request.url.path.strip("/") or 0)
+        return httpx.Response(302, headers={"Location": f"/{hop + 1}"})
+
+    with Fetcher(config.fetch, transport=httpx.MockTransport(handler)) as f:
+        assert f.policy == RetryPolicy(retries=5, backoff=0.5, max_backoff=10.0)
+        assert (f.robots.ttl, f.robots.error_ttl) == (600, 60)
+        with pytest.raises(FetchError, match="more than 1 redirects"):
+            f.get("http://example.test/")
 
 
 @pytest.mark.parametrize(("failure", "unreachable", "said"), [
@@ -110,7 +126,7 @@ def test_a_connection_never_made_is_the_host_unreachable(failure: httpx.Transpor
         raise failure
 
     for respect_robots in (True, False):  # met on robots.txt or on the page itself: the same words
-        settings = FetchSettings(min_interval=0, retries=0, respect_robots=respect_robots)
+        settings = FetchConfig(min_interval=0, retries=0, respect_robots=respect_robots)
         with Fetcher(settings, transport=httpx.MockTransport(handler)) as f, pytest.raises(FetchError) as err:
             f.get("http://example.test/a")
         assert isinstance(err.value, HostUnreachable) is unreachable, err.value
@@ -126,7 +142,7 @@ def test_a_robots_txt_abandoned_on_stopping_is_not_remembered_as_unknown_rules()
             raise answer
         return answer
 
-    cache = RobotsCache(loader)
+    cache = RobotsCache(loader, ttl=86400, error_ttl=3600)
     with pytest.raises(FetchAbandoned):
         cache.rules("http://example.test/a")
     assert cache.rules("http://example.test/a").can_fetch("http://example.test/a", "kliping")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +12,7 @@ import click
 from kliping.errors import NotAnArticle, TooLarge
 
 if TYPE_CHECKING:
-    from ingest.fetch import FetchSettings
+    from kliping.config import FetchConfig
 
 
 @click.command("extract")
@@ -57,19 +56,19 @@ def command(path_or_url: str, page_url: str | None, as_json: bool, source: str |
     click.echo(article.body)
 
 
-def _fetch_settings() -> FetchSettings:
+def _fetch_settings() -> FetchConfig:
     """The crawler's settings (``fetch.max_bytes`` above all) when a config file is there; the defaults if not,
     so ``extract`` works anywhere."""
-    from ingest.fetch import FetchSettings
-    from kliping.app import Kliping, fetch_settings
+    from kliping.app import Kliping
+    from kliping.config import FetchConfig
 
     app = click.get_current_context().find_object(Kliping)
     if app is None or app.config_path is None or not Path(app.config_path).is_file():
-        return FetchSettings(retries=1)
-    return dataclasses.replace(fetch_settings(app.config), retries=1, min_interval=0)
+        return FetchConfig(retries=1)
+    return app.config.fetch.model_copy(update={"retries": 1, "min_interval": 0.0})
 
 
-def _load(path_or_url: str, settings: FetchSettings) -> tuple[bytes, dict[str, str] | None, str | None]:
+def _load(path_or_url: str, settings: FetchConfig) -> tuple[bytes, dict[str, str] | None, str | None]:
     if path_or_url.startswith(("http://", "https://")):
         return _fetch(path_or_url, settings)
     path = Path(path_or_url)
@@ -91,7 +90,7 @@ def _read_bounded(path: Path, limit: int) -> bytes:
     return content
 
 
-def _fetch(url: str, settings: FetchSettings) -> tuple[bytes, dict[str, str], str]:
+def _fetch(url: str, settings: FetchConfig) -> tuple[bytes, dict[str, str], str]:
     """The page as the crawler would get it: robots.txt, size and time limits, decompression."""
     from ingest.fetch import Fetcher
 
