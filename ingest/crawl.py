@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from index.archive import Archive
 from index.store import SearchIndex
 from ingest.discover import DiscoveredURL, discover_feed, discover_sitemap, discover_start_page
-from ingest.extract import ExtractProfile, extract_page, merge_pages
+from ingest.extract import extract_page, merge_pages
 from ingest.fetch import Fetcher
 from ingest.urls import canonicalize
 from kliping.article import Article
@@ -224,8 +224,7 @@ def assemble_article(source: Source, response: PageLike, get_page: Callable[[str
     the pages that were read still make the article, and an edit check fetches
     it again later.
     """
-    profile = ExtractProfile(**source.extract.model_dump())
-    kwargs: dict[str, Any] = {"fetched_at": response.fetched_at, "source": source.name, "profile": profile}
+    kwargs: dict[str, Any] = {"fetched_at": response.fetched_at, "source": source.name, "profile": source.extract}
     first = extract_page(response.content, response.url, headers=response.headers, **kwargs)
     if not first.continuations:
         return first.article

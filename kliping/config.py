@@ -38,11 +38,18 @@ class _Strict(BaseModel):
 
 
 class ExtractSettings(_Strict):
-    """Per-source overrides for the generic extractor."""
+    """Per-source overrides for the generic extractor, for when it falls short on a site.
 
-    body_selector: str | None = Field(None, description="CSS selector of the article body container.")
-    drop_selectors: list[str] = Field(default_factory=list, description="CSS selectors to delete first.")
-    drop_phrases: list[str] = Field(default_factory=list, description="Paragraphs starting with these go.")
+    The extractor (``ingest.extract``) takes this section as it is, as its ``profile``.
+    """
+
+    body_selector: str | None = Field(
+        None, description="CSS selector of the article body container (used when it matches; else the generic "
+        "scorer finds the body).")
+    drop_selectors: list[str] = Field(
+        default_factory=list, description="CSS selectors of elements inside the body to delete first.")
+    drop_phrases: list[str] = Field(
+        default_factory=list, description="Paragraphs starting with one of these (case-insensitive) go.")
 
 
 class Source(_Strict):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
@@ -10,6 +12,8 @@ from cli_runner import kliping_json
 from newssite import NewsSite
 
 from index.archive import Archive
+from ingest.crawl import assemble_article
+from kliping.config import Source
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "pages" / "kompas" / "zainoor-archive-2025.json"
 
@@ -80,3 +84,24 @@ def test_a_page_with_no_headline_fails_alone(news_site: NewsSite, make_config) -
     run = kliping_json(config, "crawl", ok_codes=(1,))["sources"][0]  # exit 1: a page failed
     assert run["new"] == 1 and run["failed"] == 1, run
     assert any("without url, title or body" in e["reason"] for e in run["errors"]), run
+
+
+@dataclass
+class Saved:
+    """A page as assemble_article reads it (a fetched response, or one read back from a WARC file)."""
+
+    url: str
+    content: bytes
+    headers: dict[str, str] = field(default_factory=lambda: {"content-type": "text/html; charset=utf-8"})
+    fetched_at: datetime = field(default_factory=lambda: datetime(2025, 5, 28, 7, tzinfo=UTC))
+
+
+def test_the_sources_extract_section_applies_to_every_page() -> None:
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    promo = "Promo khusus pembaca: langganan sekarang dan dapatkan potongan harga untuk setahun penuh."
+    first, second = gold["body"][:4], gold["body"][4:6]
+    url = "http://127.0.0.1/read/panjang"
+    pages = {f"{url}?page=2": Saved(f"{url}?page=2", page(gold["title"], [*second, promo], 2, 2))}
+    source = Source(name="lokal", extract={"drop_phrases": ["promo KHUSUS"]})  # type: ignore[arg-type]
+    article = assemble_article(source, Saved(url, page(gold["title"], [*first, promo], 1, 2)), pages.__getitem__)
+    assert article.paragraphs == first + second

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.extract import ExtractProfile, extract_article
+from ingest.extract import extract_article
+from kliping.config import ExtractSettings
 
 PARAS = [
     "JAKARTA, KOMPAS.com - Pemerintah menetapkan kebijakan baru soal harga beras yang berlaku mulai bulan depan.",
@@ -109,10 +110,10 @@ def test_paragraphs_are_never_glued(html: str):
 
 def test_profile_selector_and_drop_phrase():
     html = page_with("<p>Promo khusus pembaca setia kami minggu ini saja.</p>", 1)
-    profile = ExtractProfile(body_selector="div.read__content", drop_phrases=["Promo khusus"])
+    profile = ExtractSettings(body_selector="div.read__content", drop_phrases=["Promo khusus"])
     assert extract_article(html, profile=profile).paragraphs == PARAS
 
 
 def test_profile_drop_selector():
     html = page_with("<div class='sisipan'>Sisipan redaksi yang tidak termasuk isi berita sama sekali.</div>", 1)
-    assert extract_article(html, profile=ExtractProfile(drop_selectors=[".sisipan"])).paragraphs == PARAS
+    assert extract_article(html, profile=ExtractSettings(drop_selectors=[".sisipan"])).paragraphs == PARAS

@@ -7,7 +7,9 @@ Public surface::
     continuation_urls(content, url, *, headers=None) -> list[str]
     merge_pages(pages) -> Article
     decode_html(content, headers=None) -> str
-    ExtractProfile(body_selector=None, drop_selectors=[], drop_phrases=[])
+
+``profile`` is a source's ``extract:`` section, :class:`kliping.config.ExtractSettings`
+(``body_selector``, ``drop_selectors``, ``drop_phrases``).
 
 Stages, one module each: ``decode`` (charset), ``tree`` (safe parse),
 ``blocks`` (paragraph segmentation), ``container`` (where the article is),
@@ -19,7 +21,5 @@ Stages, one module each: ``decode`` (charset), ``tree`` (safe parse),
 from ingest.extract.article import Page, extract_article, extract_page
 from ingest.extract.decode import decode_html
 from ingest.extract.pages import continuation_urls, merge_pages
-from ingest.extract.profile import ExtractProfile
 
-__all__ = ["ExtractProfile", "Page", "continuation_urls", "decode_html", "extract_article", "extract_page",
-           "merge_pages"]
+__all__ = ["Page", "continuation_urls", "decode_html", "extract_article", "extract_page", "merge_pages"]

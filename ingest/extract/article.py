@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import lxml.html
 
@@ -20,7 +21,6 @@ from ingest.extract.body import Body, extract_body
 from ingest.extract.decode import decode_html
 from ingest.extract.meta import read_meta
 from ingest.extract.pages import continuation_links
-from ingest.extract.profile import ExtractProfile
 from ingest.extract.published import find_published
 from ingest.extract.section import find_language, find_section
 from ingest.extract.title import find_title
@@ -28,6 +28,9 @@ from ingest.extract.tree import parse_html
 from ingest.extract.urls import find_canonical
 from ingest.urls import canonicalize
 from kliping.article import PARAGRAPH_SEPARATOR, Article
+
+if TYPE_CHECKING:
+    from kliping.config import ExtractSettings
 from kliping.errors import NotAnArticle
 
 log = logging.getLogger(__name__)
@@ -61,9 +64,13 @@ def extract_article(
     headers: Mapping[str, str] | None = None,
     fetched_at: datetime | None = None,
     source: str | None = None,
-    profile: ExtractProfile | None = None,
+    profile: ExtractSettings | None = None,
 ) -> Article:
-    """Extract the article a page holds; raise NotAnArticle or ExtractError if none."""
+    """Extract the article a page holds; raise NotAnArticle or ExtractError if none.
+
+    ``profile`` is a source's ``extract:`` section (:class:`kliping.config.ExtractSettings`: ``body_selector``,
+    ``drop_selectors``, ``drop_phrases``), or None for the generic extractor alone.
+    """
     return extract_page(content, url, headers=headers, fetched_at=fetched_at, source=source, profile=profile).article
 
 
@@ -74,7 +81,7 @@ def extract_page(
     headers: Mapping[str, str] | None = None,
     fetched_at: datetime | None = None,
     source: str | None = None,
-    profile: ExtractProfile | None = None,
+    profile: ExtractSettings | None = None,
     continuation: bool = False,
 ) -> Page:
     """:func:`extract_article`, with the parsed page kept for its continuation links (one decode and parse).

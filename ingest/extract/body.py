@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import lxml.html
 
@@ -19,8 +20,10 @@ from ingest.extract import boilerplate as bp
 from ingest.extract.blocks import Block, Segment
 from ingest.extract.container import best_container, block_weight
 from ingest.extract.dates import PRINTED_DATE
-from ingest.extract.profile import ExtractProfile
 from ingest.extract.tree import class_id, clean_space
+
+if TYPE_CHECKING:
+    from kliping.config import ExtractSettings
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +53,7 @@ def extract_body(
     blocks: list[Block],
     *,
     title: str = "",
-    profile: ExtractProfile | None = None,
+    profile: ExtractSettings | None = None,
 ) -> Body:
     """Paragraphs of the article among ``blocks`` (``elements`` = ``list(root.iter())``)."""
     container, score = _container(elements, blocks, profile)
@@ -60,7 +63,7 @@ def extract_body(
 
 
 def _container(
-    elements: list[lxml.html.HtmlElement], blocks: list[Block], profile: ExtractProfile | None
+    elements: list[lxml.html.HtmlElement], blocks: list[Block], profile: ExtractSettings | None
 ) -> tuple[lxml.html.HtmlElement, float]:
     if profile and profile.body_selector:
         found = _select(elements[0], profile.body_selector)
@@ -71,7 +74,7 @@ def _container(
 
 
 def _members(
-    container: lxml.html.HtmlElement, blocks: list[Block], score: float, profile: ExtractProfile | None
+    container: lxml.html.HtmlElement, blocks: list[Block], score: float, profile: ExtractSettings | None
 ) -> set[int]:
     """Ids of the container's elements, minus small widgets inside it."""
     prose = _prose_by_element(blocks)
@@ -105,7 +108,7 @@ def _select(root: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlEl
         return []
 
 
-def _paragraphs(blocks: Iterable[Block], title: str, profile: ExtractProfile | None) -> tuple[list[str], str | None]:
+def _paragraphs(blocks: Iterable[Block], title: str, profile: ExtractSettings | None) -> tuple[list[str], str | None]:
     phrases = [p.lower() for p in profile.drop_phrases] if profile else []
     out: list[str] = []
     editor: str | None = None
