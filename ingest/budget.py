@@ -2,8 +2,9 @@
 
 A run *fails* when it reported errors and stored nothing (its feed is down, it
 answers 500 to everything, robots.txt shuts us out...). A source may fail
-``budget`` runs in a row; after that each further failure doubles a pause,
-starting at the source's own run interval and capped at ``max_backoff``::
+``daemon.failure_budget`` runs in a row; after that each further failure doubles a
+pause, starting at the source's own run interval and capped at ``daemon.max_backoff``
+(both declared, with their defaults, in :class:`kliping.config.DaemonConfig`)::
 
     failures:  1  2  3 | 4          5          6          ...
     pause:     -  -  - | 1 interval 2 intervals 4 intervals ... <= max_backoff
@@ -21,19 +22,14 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from index.archive import Archive
+from kliping.config import DaemonConfig
 
 if TYPE_CHECKING:  # kliping status reads the budget: the crawler (and its fetcher) need not load for that
     from ingest.crawl import SourceSummary
 
-__all__ = ["BudgetPolicy", "FailureBudget", "SourceState", "run_failed"]
+__all__ = ["FailureBudget", "SourceState", "run_failed"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class BudgetPolicy:
-    budget: int = 3  # consecutive failed runs tolerated before backing off
-    max_backoff: float = 6 * 3600.0  # seconds
 
 
 @dataclass
@@ -61,11 +57,16 @@ def _iso(moment: datetime) -> str:
 
 
 class FailureBudget:
-    """Reads and updates the ``source_state`` rows of one archive."""
+    """Reads and updates the ``source_state`` rows of one archive, by the rules of the ``daemon:`` section
+    (``settings``; without it, the defaults)."""
 
-    def __init__(self, archive: Archive, policy: BudgetPolicy | None = None) -> None:
+    def __init__(self, archive: Archive, settings: DaemonConfig | None = None) -> None:
+        settings = settings if settings is not None else DaemonConfig()
         self.archive = archive
-        self.policy = policy or BudgetPolicy()
+        #: Consecutive failed runs tolerated before backing off.
+        self.allowed = settings.failure_budget
+        #: Longest pause, in seconds.
+        self.max_backoff = float(settings.seconds("max_backoff"))
 
     def state(self, source: str) -> SourceState:
         row = self.archive.db.execute("SELECT * FROM source_state WHERE source = ?", (source,)).fetchone()
@@ -94,9 +95,9 @@ class FailureBudget:
         else:
             state.failures += 1
             state.last_error = summary.errors[-1]["reason"] if summary.errors else "failed"
-            over = state.failures - self.policy.budget
+            over = state.failures - self.allowed
             if over > 0:
-                pause = min(interval * 2 ** (over - 1), self.policy.max_backoff)
+                pause = min(interval * 2 ** (over - 1), self.max_backoff)
                 state.backoff_until = _iso(now + timedelta(seconds=pause))
                 log.warning("source=%s event=backoff failures=%d pause_s=%.0f until=%s last_error=%r", source,
                             state.failures, pause, state.backoff_until, state.last_error)

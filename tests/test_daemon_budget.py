@@ -9,8 +9,9 @@ from cli_runner import kliping_json
 from daemon_process import DaemonProcess, wait_for
 
 from index.archive import Archive
-from ingest.budget import BudgetPolicy, FailureBudget
+from ingest.budget import FailureBudget
 from ingest.crawl import SourceSummary
+from kliping.config import DaemonConfig
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -21,8 +22,8 @@ def failed() -> SourceSummary:
     return summary
 
 
-def budget(tmp_path: Path, allowed: int = 2, max_backoff: float = 3600) -> FailureBudget:
-    return FailureBudget(Archive(tmp_path / "a.sqlite3"), BudgetPolicy(allowed, max_backoff))
+def budget(tmp_path: Path, allowed: int = 2, max_backoff: str = "1h") -> FailureBudget:
+    return FailureBudget(Archive(tmp_path / "a.sqlite3"), DaemonConfig(failure_budget=allowed, max_backoff=max_backoff))
 
 
 def test_failures_within_the_budget_do_not_back_off(tmp_path: Path) -> None:
@@ -34,7 +35,7 @@ def test_failures_within_the_budget_do_not_back_off(tmp_path: Path) -> None:
 
 
 def test_each_failure_past_the_budget_doubles_the_pause_up_to_the_cap(tmp_path: Path) -> None:
-    b = budget(tmp_path, max_backoff=300)
+    b = budget(tmp_path, max_backoff="300s")
     pauses = []
     for _ in range(6):
         state = b.record("s", failed(), interval=60, now=NOW)
@@ -75,7 +76,7 @@ def test_the_daemon_backs_off_a_dead_source_and_says_so(make_config) -> None:  #
 
 def test_a_dead_feed_beside_known_articles_is_not_a_failing_source(tmp_path: Path) -> None:
     """A quiet night: one feed is down, the other lists only articles already stored."""
-    b = budget(tmp_path, allowed=0)
+    b = budget(tmp_path, allowed=1)
     quiet = failed()
     quiet.known = 12
     state = b.record("s", quiet, interval=60, now=NOW)

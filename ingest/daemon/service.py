@@ -27,7 +27,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from index.archive import Archive
 from index.store import SearchIndex
-from ingest.budget import BudgetPolicy, FailureBudget
+from ingest.budget import FailureBudget
 from ingest.crawl import Recheck, SourceCrawler, SourceSummary
 from ingest.daemon.triggers import first_run, period_seconds, source_trigger
 from ingest.fetch import Fetcher
@@ -49,7 +49,7 @@ class Daemon:
         self.index = index
         self.crawler = SourceCrawler(fetcher, archive, None)
         self.stop = self.crawler.stop
-        self.budget = FailureBudget(archive, BudgetPolicy(settings.failure_budget, settings.seconds("max_backoff")))
+        self.budget = FailureBudget(archive, settings)
         self.recheck = Recheck(settings.seconds("recheck_within"), settings.seconds("recheck_every"))
         self._index_lock = threading.Lock()
         self._running = 0  # runs in progress; shutdown waits for them itself (see run())
