@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 #: (no index at all: a wrong template). Any other error leaves the day to retry.
 PAST_THE_LAST_PAGE = frozenset({400, 404, 410})
 
+#: Most index pages read per day (`kliping backfill --max-pages`).
 DEFAULT_MAX_PAGES = 50
 
 

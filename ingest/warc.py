@@ -68,9 +68,12 @@ def should_keep(response: Response) -> bool:
 
 
 class WarcRecorder:
-    """Thread-safe, size-rotated WARC writer; call it with each :class:`Response`."""
+    """Thread-safe, size-rotated WARC writer; call it with each :class:`Response`.
 
-    def __init__(self, directory: Path, *, max_bytes: int = 100_000_000) -> None:
+    ``max_bytes`` is ``daemon.warc_max_bytes`` (declared, with its default, in :class:`kliping.config.DaemonConfig`).
+    """
+
+    def __init__(self, directory: Path, *, max_bytes: int) -> None:
         self.directory = Path(directory)
         self.max_bytes = max_bytes
         self._lock = threading.Lock()

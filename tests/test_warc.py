@@ -16,6 +16,8 @@ from ingest.fetch import Response
 from ingest.warc import WarcRecorder, iter_responses, read_at, warc_files
 
 HTML = {"content-type": "text/html; charset=utf-8", "content-encoding": "gzip", "etag": '"v1"'}
+#: A WARC file size no test here reaches: one file throughout.
+UNROTATED = 100_000_000
 
 
 def response(i: int, *, headers: dict[str, str] | None = None, status: int = 200, size: int = 3000) -> Response:
@@ -25,7 +27,7 @@ def response(i: int, *, headers: dict[str, str] | None = None, status: int = 200
 
 
 def test_a_response_reads_back_as_it_came(tmp_path: Path) -> None:
-    recorder = WarcRecorder(tmp_path)
+    recorder = WarcRecorder(tmp_path, max_bytes=UNROTATED)
     recorder(response(1))
     recorder.close()
     (back,) = list(iter_responses(tmp_path))
@@ -39,7 +41,7 @@ def test_a_response_reads_back_as_it_came(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("status", "kind"), [(304, "text/html"), (200, "application/rss+xml"), (200, "image/png")])
 def test_feeds_images_and_304s_are_not_kept(tmp_path: Path, status: int, kind: str) -> None:
-    recorder = WarcRecorder(tmp_path)
+    recorder = WarcRecorder(tmp_path, max_bytes=UNROTATED)
     recorder(response(1, status=status, headers={"content-type": kind}))
     recorder.close()
     assert list(iter_responses(tmp_path)) == []
@@ -59,7 +61,7 @@ def test_files_rotate_by_size(tmp_path: Path) -> None:
 
 def test_a_torn_last_record_is_skipped_not_read_short(tmp_path: Path) -> None:
     rng = random.Random(7)
-    recorder = WarcRecorder(tmp_path)
+    recorder = WarcRecorder(tmp_path, max_bytes=UNROTATED)
     for i in range(3):
         recorder(Response(**{**response(i).__dict__, "content": rng.randbytes(2000)}))
     recorder.close()
@@ -69,7 +71,7 @@ def test_a_torn_last_record_is_skipped_not_read_short(tmp_path: Path) -> None:
 
 
 def test_a_failed_write_starts_a_new_file_so_later_records_stay_readable(tmp_path: Path) -> None:
-    recorder = WarcRecorder(tmp_path)
+    recorder = WarcRecorder(tmp_path, max_bytes=UNROTATED)
     recorder(response(0))
 
     def half_then_fail(record):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from types import FrameType
 
 import click
 
-from ingest.backfill import Backfill, BackfillSummary
+from ingest.backfill import DEFAULT_MAX_PAGES, Backfill, BackfillSummary
 from ingest.crawl import SourceCrawler
 from kliping.cli import EXIT_FAILED, pass_app
 from kliping.cli.options import json_option
@@ -22,7 +22,7 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--source", "source_name", required=True, metavar="NAME", help="The source to backfill.")
 @click.option("--from", "start", required=True, type=DAY, help="First day, YYYY-MM-DD.")
 @click.option("--to", "end", required=True, type=DAY, help="Last day, YYYY-MM-DD (inclusive).")
-@click.option("--max-pages", default=50, show_default=True, help="Most index pages read per day.")
+@click.option("--max-pages", default=DEFAULT_MAX_PAGES, show_default=True, help="Most index pages read per day.")
 @click.option("--redo", is_flag=True, help="Walk days already marked done again (e.g. after fixing the template).")
 @json_option
 @pass_app
