@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from index.archive import Archive
 from index.store import SearchIndex
 from ingest.discover import DiscoveredURL, discover_feed, discover_sitemap, discover_start_page
-from ingest.extract import extract_page, merge_pages
+from ingest.extract import MAX_CONTINUATIONS, extract_page, merge_pages
 from ingest.fetch import Fetcher
 from ingest.urls import canonicalize
 from kliping.article import Article
@@ -41,8 +41,6 @@ log = logging.getLogger(__name__)
 
 #: A failed URL is tried again on later runs until it has failed this often.
 MAX_ATTEMPTS = 3
-#: Most continuation pages followed for one multi-page article.
-MAX_CONTINUATIONS = 20
 
 
 @dataclass(frozen=True)

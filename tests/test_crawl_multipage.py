@@ -13,6 +13,7 @@ from newssite import NewsSite
 
 from index.archive import Archive
 from ingest.crawl import assemble_article
+from ingest.extract import MAX_CONTINUATIONS
 from kliping.config import Source
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "pages" / "kompas" / "zainoor-archive-2025.json"
@@ -105,3 +106,17 @@ def test_the_sources_extract_section_applies_to_every_page() -> None:
     source = Source(name="lokal", extract={"drop_phrases": ["promo KHUSUS"]})  # type: ignore[arg-type]
     article = assemble_article(source, Saved(url, page(gold["title"], [*first, promo], 1, 2)), pages.__getitem__)
     assert article.paragraphs == first + second
+
+
+def test_the_crawler_follows_as_many_pages_as_extraction_lists() -> None:
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    url, total = "http://127.0.0.1/read/panjang", MAX_CONTINUATIONS + 5
+    asked: list[str] = []
+
+    def get_page(page_url: str) -> Saved:
+        asked.append(page_url)
+        return Saved(page_url, page(gold["title"], gold["body"][:2], int(page_url.rsplit("=", 1)[1]), total))
+
+    first = Saved(url, page(gold["title"], gold["body"], 1, total))
+    assert assemble_article(Source(name="lokal"), first, get_page).title == gold["title"]
+    assert asked == [f"{url}?page={n}" for n in range(2, MAX_CONTINUATIONS + 2)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.extract import continuation_urls, merge_pages
+from ingest.extract import MAX_CONTINUATIONS, continuation_urls, merge_pages
 from kliping.article import Article
 from kliping.errors import ExtractError
 
@@ -39,6 +39,11 @@ def test_continuation_urls_from_page_two_still_lists_the_others():
     assert continuation_urls(page('<a href="?page=1">1</a><a href="?page=3">3</a>'), URL + "?page=2") == [
         URL + "?page=3"
     ]
+
+
+def test_continuations_stop_at_the_limit_the_crawler_follows():
+    links = "".join(f'<a href="?page={n}">{n}</a>' for n in range(2, MAX_CONTINUATIONS + 10))
+    assert continuation_urls(page(links), URL) == [URL + f"?page={n}" for n in range(2, MAX_CONTINUATIONS + 2)]
 
 
 def test_merge_pages_keeps_order_and_first_page_metadata():

@@ -4,7 +4,7 @@ Public surface::
 
     extract_article(content, url=None, *, headers=None, fetched_at=None, source=None, profile=None)
     extract_page(...same..., continuation=False) -> Page (.article, .continuations)
-    continuation_urls(content, url, *, headers=None) -> list[str]
+    continuation_urls(content, url, *, headers=None) -> list[str]   (at most MAX_CONTINUATIONS)
     merge_pages(pages) -> Article
     decode_html(content, headers=None) -> str
 
@@ -20,6 +20,7 @@ Stages, one module each: ``decode`` (charset), ``tree`` (safe parse),
 
 from ingest.extract.article import Page, extract_article, extract_page
 from ingest.extract.decode import decode_html
-from ingest.extract.pages import continuation_urls, merge_pages
+from ingest.extract.pages import MAX_CONTINUATIONS, continuation_urls, merge_pages
 
-__all__ = ["Page", "continuation_urls", "decode_html", "extract_article", "extract_page", "merge_pages"]
+__all__ = ["MAX_CONTINUATIONS", "Page", "continuation_urls", "decode_html", "extract_article", "extract_page",
+           "merge_pages"]

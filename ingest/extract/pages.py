@@ -23,7 +23,10 @@ from kliping.errors import ExtractError
 
 PAGE_PARAMS = frozenset({"page", "p", "hal", "halaman", "pg", "paging", "pagenum"})
 SINGLE_PAGE_VALUES = frozenset({"all", "full", "semua", "single"})
-MAX_PAGES = 50
+#: Most continuation pages (2, 3, ...) of one article: a link to a page past ``1 + MAX_CONTINUATIONS`` is no
+#: continuation, and the crawler (``ingest.crawl.assemble_article``) follows at most this many. One number for
+#: both, so what extraction lists is what the crawler fetches.
+MAX_CONTINUATIONS = 20
 _PATH_PAGE = re.compile(r"^(?P<base>.*?)(?:/page/|/|-)(?P<n>\d{1,2})/?$")
 
 
@@ -44,7 +47,7 @@ def continuation_links(root: lxml.html.HtmlElement, url: str) -> list[str]:
         kind = _page_of(target, base)
         if kind == "all":
             return [target]
-        if isinstance(kind, int) and 2 <= kind <= MAX_PAGES:
+        if isinstance(kind, int) and 2 <= kind <= 1 + MAX_CONTINUATIONS:
             numbered.setdefault(kind, target)
     return [numbered[n] for n in sorted(numbered)]
 
