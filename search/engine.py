@@ -26,6 +26,7 @@ from index.whoosh_private import expanded_words
 from kliping.errors import QueryError
 from search.cost import QueryBudget, expands
 from search.docarrays import DocArrays
+from search.limits import MAX_LIMIT, MAX_PAGE
 from search.postings import PostingCache
 from search.query import check_expansion, did_you_mean, parse_query
 from search.ranking import DEFAULT as DEFAULT_RANKING
@@ -37,7 +38,6 @@ from search.vector import Evaluator, compile_query, top
 log = logging.getLogger(__name__)
 
 Sort = Literal["relevance", "newest", "oldest"]
-MAX_LIMIT = 1000
 FEW_HITS = 3
 
 
@@ -277,8 +277,8 @@ class Engine:
 def _validate(request: SearchRequest) -> None:
     if not 1 <= request.limit <= MAX_LIMIT:
         raise QueryError(f"limit must be between 1 and {MAX_LIMIT}, not {request.limit}")
-    if not 1 <= request.page <= 100_000:
-        raise QueryError(f"page must be between 1 and 100000, not {request.page}")
+    if not 1 <= request.page <= MAX_PAGE:
+        raise QueryError(f"page must be between 1 and {MAX_PAGE}, not {request.page}")
     if request.sort not in ("relevance", "newest", "oldest"):
         raise QueryError(f"sort must be relevance, newest or oldest, not {request.sort!r}")
 

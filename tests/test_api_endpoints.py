@@ -7,6 +7,7 @@ from test_api_support import SCRIPT_ARTICLE, Dataset
 
 from kliping.app import open_archive, open_index
 from search.engine import Engine, SearchRequest
+from search.limits import API_MAX_SIZE, API_MAX_WINDOW
 
 pytest_plugins = ["test_api_support"]  # the shared data set, server and client fixtures
 
@@ -27,6 +28,13 @@ def test_search_reports_page_and_size(client: httpx.Client) -> None:
 def test_search_size_is_capped_at_100(client: httpx.Client) -> None:
     assert client.get("/search", params={"q": "tahun", "size": 100}).status_code == 200
     assert client.get("/search", params={"q": "tahun", "size": 101}).status_code == 400
+
+
+def test_search_pages_no_deeper_than_the_window(client: httpx.Client) -> None:
+    deepest = {"q": "tahun", "size": API_MAX_SIZE, "page": API_MAX_WINDOW // API_MAX_SIZE}
+    assert client.get("/search", params=deepest).status_code == 200
+    response = client.get("/search", params={**deepest, "page": deepest["page"] + 1})
+    assert response.status_code == 400 and f"at most {API_MAX_WINDOW}" in response.text
 
 
 def test_search_filters_by_repeated_source(client: httpx.Client) -> None:

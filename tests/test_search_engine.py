@@ -12,6 +12,7 @@ from index.store import SearchIndex
 from kliping.article import Article
 from kliping.errors import QueryError
 from search.engine import Engine, SearchRequest
+from search.limits import API_MAX_SIZE, API_MAX_WINDOW, MAX_LIMIT, MAX_PAGE
 
 N_DOCS = 400
 
@@ -147,10 +148,16 @@ def test_malformed_queries_are_clear_errors(engine: Engine, query: str, message:
         engine.search(SearchRequest(query=query))
 
 
-@pytest.mark.parametrize(("field", "value"), [("date_from", "2021-13-45"), ("limit", 0), ("page", 0), ("sort", "x")])
+@pytest.mark.parametrize(("field", "value"), [("date_from", "2021-13-45"), ("limit", 0), ("page", 0), ("sort", "x"),
+                                            ("limit", MAX_LIMIT + 1), ("page", MAX_PAGE + 1)])
 def test_bad_filters_are_clear_errors(engine: Engine, field: str, value: object) -> None:
     with pytest.raises(QueryError):
         engine.search(SearchRequest(query="jakarta", **{field: value}))
+
+
+def test_the_limits_hold_at_their_bounds_and_the_api_stays_within_the_engines(engine: Engine) -> None:
+    assert engine.search(SearchRequest(query="jakarta", limit=MAX_LIMIT, page=MAX_PAGE)).hits == []
+    assert API_MAX_SIZE <= MAX_LIMIT and API_MAX_WINDOW <= MAX_LIMIT * MAX_PAGE
 
 
 def test_a_lone_star_lists_everything_for_browsing_by_date(engine: Engine) -> None:

@@ -12,6 +12,7 @@ from kliping.cli import EXIT_NOT_FOUND, pass_app
 from kliping.cli.options import json_option, source_option
 from kliping.errors import NOTHING_ARCHIVED, IndexMissing, NothingArchived
 from search.engine import SearchRequest
+from search.limits import MAX_LIMIT, MAX_PAGE
 from search.render import to_csv, to_json, to_text
 
 
@@ -23,8 +24,8 @@ from search.render import to_csv, to_json, to_text
 @click.option("--author", metavar="NAME", help="Only articles by this author.")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance",
               show_default=True)
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
-@click.option("--page", type=click.IntRange(1, 100_000), default=1, show_default=True)
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=10, show_default=True)
+@click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
 @click.option("--facets", is_flag=True, help="Also count the hits by source and by month.")
 @click.option("--like", metavar="ID", help="Articles like the one with this id (instead of a query).")
 @json_option

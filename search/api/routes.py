@@ -26,11 +26,8 @@ from search.api.live import LiveIndex
 from search.api.models import ArticleResponse, ErrorBody, HealthResponse, SearchResponse, SourcesResponse
 from search.cost import expands
 from search.engine import SearchRequest
+from search.limits import API_MAX_SIZE, API_MAX_WINDOW
 
-#: Largest page a client may ask for.
-MAX_SIZE = 100
-#: Deepest result a client may page to (page * size), as search engines usually bound it.
-MAX_WINDOW = 10_000
 #: Queries with wildcards or fuzzy terms running at once.
 EXPENSIVE_AT_ONCE = 1
 #: The share of the deadline a query's own time budget gets.
@@ -73,13 +70,13 @@ def data_router(services: Services, dependencies: list[Any]) -> APIRouter:
         source: Annotated[list[str], Query(description="Only these sources (repeat)")] = [],  # noqa: B006
         author: Annotated[str | None, Query(description="Only articles by this author")] = None,
         sort: Literal["relevance", "newest", "oldest"] = "relevance",
-        page: Annotated[int, Query(ge=1, le=MAX_WINDOW)] = 1,
-        size: Annotated[int, Query(ge=1, le=MAX_SIZE, description=f"Hits per page, at most {MAX_SIZE}")] = 10,
+        page: Annotated[int, Query(ge=1, le=API_MAX_WINDOW)] = 1,
+        size: Annotated[int, Query(ge=1, le=API_MAX_SIZE, description=f"Hits per page, at most {API_MAX_SIZE}")] = 10,
         facets: Annotated[bool, Query(description="Also count hits by source and month")] = False,
     ) -> JSONResponse:
         """The same JSON as `kliping search --json`. Snippets are HTML with matches in `<mark>`."""
-        if page * size > MAX_WINDOW:
-            raise ApiError(400, "bad_parameter", f"page * size may be at most {MAX_WINDOW} "
+        if page * size > API_MAX_WINDOW:
+            raise ApiError(400, "bad_parameter", f"page * size may be at most {API_MAX_WINDOW} "
                            f"(page {page} of size {size} asked); narrow the query or the dates instead")
         request = SearchRequest(query=q, date_from=date_from, date_to=date_to, sources=list(source),
                                 author=author, sort=sort, limit=size, page=page, facets=facets,
