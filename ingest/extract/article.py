@@ -97,7 +97,7 @@ def extract_page(
         body=PARAGRAPH_SEPARATOR.join(body.paragraphs),
         source=source,
         published=find_published(root, meta, blocks, start, fetched_at),
-        authors=find_authors(root, meta, blocks),
+        authors=find_authors(root, meta, blocks, url),
         section=find_section(root, meta),
         editor=body.editor,
         language=find_language(meta, body.paragraphs),
