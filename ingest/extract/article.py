@@ -98,7 +98,7 @@ def extract_page(
         source=source,
         published=find_published(root, meta, blocks, start, fetched_at),
         authors=find_authors(root, meta, blocks, url),
-        section=find_section(root, meta),
+        section=find_section(root, meta, title),
         editor=body.editor,
         language=find_language(meta, body.paragraphs),
         fetched_at=fetched_at.isoformat(timespec="seconds") if fetched_at else None,
