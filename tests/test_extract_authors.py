@@ -135,3 +135,11 @@ def test_site_name_of_the_page_is_cut_from_the_byline() -> None:
     assert extract_article(html).authors == ["Hendra Wijaya"]
     url_only = extract_article(_page("<p>Penulis: Hendra Wijaya - Serambinews</p>"), "https://aceh.serambinews.com/x")
     assert url_only.authors == ["Hendra Wijaya"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("Dewi Kania Jurnalis", ["Dewi Kania"]), ("Ani Lestari Editor", []), ("Ani Lestari Fotografer", [])],
+)
+def test_a_role_after_the_name_decides(raw: str, expected: list[str]) -> None:
+    assert clean_names([raw]) == expected

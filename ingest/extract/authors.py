@@ -39,7 +39,8 @@ _LABEL = re.compile(
 _ROLE_PREFIX = re.compile(
     r"^(?:kontributor|koresponden|wartawan|reporter|jurnalis|laporan wartawan|correspondent)\b[^,]*,\s*", re.I
 )
-_ROLE_WORDS = re.compile(r"\s*\b(jurnalis|reporter|penulis|wartawan|kontributor|editor|author)\s*$", re.I)
+#: A writer's role printed after the name ("Dewi Kania Jurnalis"): dropped, the name stays.
+_ROLE_WORDS = re.compile(r"\s*\b(jurnalis|reporter|penulis|wartawan|kontributor|pewarta|author)\s*$", re.I)
 #: Where one name ends and the next (or an outlet) begins: "A, B dan C", "A & B", "A/B", "A | Kompas.com",
 #: "A - detiknews". A dash only splits with a space on a side, so "Nur-Aini" stays whole.
 _SPLIT = re.compile(r"\s*(?:[,&;/|\u2022]|\bdan\b|\band\b)\s*|\s+[-\u2013\u2014]\s*|\s*[-\u2013\u2014]\s+")
@@ -53,9 +54,9 @@ _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 #: Initials alone ("FJR", "ANT") are a desk's sign-off, not a name.
 MAX_INITIALS = 4
 _NOT_A_PERSON = re.compile(
-    r"\.(com|co\.id|id|net)\b|https?:|www\.|\b(tim|redaksi|cyber media|admin|editor|desk|antara|afp|reuters|"
-    r"kompas|detik|liputan6|okezone|tempo|tribun|merdeka|kapanlagi|staff|newsroom|news|share|bagikan|facebook|"
-    r"twitter|whatsapp|follow|ikuti|senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad)\b|@|\d",
+    r"\.(com|co\.id|id|net)\b|https?:|www\.|\b(tim|redaksi|cyber media|admin|editor|redaktur|penyunting|fotografer|"
+    r"desk|antara|afp|reuters|kompas|detik|liputan6|okezone|tempo|tribun|merdeka|kapanlagi|staff|newsroom|news|"
+    r"share|bagikan|facebook|twitter|whatsapp|follow|ikuti|senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad)\b|@|\d",
     re.I,
 )
 _AUTHOR_CLASS = re.compile(r"author|reporter|byline|penulis|writer|jurnalis")
