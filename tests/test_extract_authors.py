@@ -143,3 +143,16 @@ def test_site_name_of_the_page_is_cut_from_the_byline() -> None:
 )
 def test_a_role_after_the_name_decides(raw: str, expected: list[str]) -> None:
     assert clean_names([raw]) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Arga sumantri \u2022 16 Mei 2023 06:08", ["Arga sumantri"]),
+        ("Oleh: Dr. Budi Santoso, M.Si", ["Dr. Budi Santoso"]),
+        ("Ani Lestari, S.H., M.H.", ["Ani Lestari"]),
+        ("Penulis: Ani Lestari - Kamis, 12 Mei 2022", ["Ani Lestari"]),
+    ],
+)
+def test_what_follows_a_name_is_not_a_name(raw: str, expected: list[str]) -> None:
+    assert clean_names([raw]) == expected

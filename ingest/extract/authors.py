@@ -53,6 +53,8 @@ _OTHER_ROLE = re.compile(
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 #: Initials alone ("FJR", "ANT") are a desk's sign-off, not a name.
 MAX_INITIALS = 4
+#: An academic title split off by the comma that follows a name ("Budi Santoso, M.Si", "S.H.", "Ph.D").
+_DEGREE = re.compile(r"^(?:[A-Za-z]{1,3}\.\s?){1,3}[A-Za-z]{0,3}\.?$")
 _NOT_A_PERSON = re.compile(
     r"\.(com|co\.id|id|net)\b|https?:|www\.|\b(tim|redaksi|cyber media|admin|editor|redaktur|penyunting|fotografer|"
     r"desk|antara|afp|reuters|kompas|detik|liputan6|okezone|tempo|tribun|merdeka|kapanlagi|staff|newsroom|news|"
@@ -136,6 +138,7 @@ def _is_person(name: str) -> bool:
         and not _NOT_A_PERSON.search(name)
         and name[0].isupper()
         and not _is_initials(name)
+        and not _DEGREE.match(name)
     )
 
 
