@@ -118,6 +118,7 @@ def test_declared_latin1_that_is_utf8_is_read_as_utf8():
         ("kompas/anpandu-singlepage3.html", "author", None),
         ("kapanlagi/anpandu-singlepage1.html", "editor", "kpl/pur/tch"),
         ("kompas/anpandu-singlepage2.html", "section", "Nasional"),
+        ("antaranews/anpandu-singlepage5.html", "section", "Indonesia"),  # JSON-LD says "News", a page type
         ("tempo-en/anpandu-singlepage1.html", "language", "en"),
     ],
 )

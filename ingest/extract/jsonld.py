@@ -93,3 +93,30 @@ def persons(value: Any) -> list[str]:
             if name:
                 names.append(name)
     return names
+
+
+def breadcrumb_names(root: lxml.html.HtmlElement) -> list[str]:
+    """The crumbs of the page's JSON-LD ``BreadcrumbList``, in position order (``[]`` if none).
+
+    The list sits apart from the article object, so it is looked up on its own.
+    """
+    for obj in _objects(root):
+        if "breadcrumblist" in {t.lower() for t in _types(obj)}:
+            items = obj.get("itemListElement")
+            items = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+            items.sort(key=_position)
+            return [name for name in map(_crumb_name, items) if name]
+    return []
+
+
+def _crumb_name(item: dict[str, Any]) -> str | None:
+    """A crumb's name, on the element itself or on its ``item`` (never the bare URL an ``item`` may be)."""
+    inner = item.get("item")
+    return text_of(item.get("name")) or (text_of(inner.get("name")) if isinstance(inner, dict) else None)
+
+
+def _position(item: dict[str, Any]) -> float:
+    try:
+        return float(item.get("position", 0))
+    except (TypeError, ValueError):
+        return 0.0
