@@ -20,6 +20,7 @@ from ingest.extract.blocks import Block, Segment
 from ingest.extract.container import best_container, block_weight
 from ingest.extract.dates import PRINTED_DATE
 from ingest.extract.profile import ExtractProfile
+from ingest.extract.teasers import teaser_ids
 from ingest.extract.tree import class_id, clean_space
 
 log = logging.getLogger(__name__)
@@ -53,21 +54,22 @@ def extract_body(
     profile: ExtractProfile | None = None,
 ) -> Body:
     """Paragraphs of the article among ``blocks`` (``elements`` = ``list(root.iter())``)."""
-    container, score = _container(elements, blocks, profile)
-    members = _members(container, blocks, score, profile)
+    teasers = teaser_ids(elements[0])
+    container, score = _container(elements, blocks, profile, teasers)
+    members = _members(container, blocks, score, profile) - teasers
     paragraphs, editor = _paragraphs((b.within(members) for b in blocks), title, profile)
     return Body(paragraphs, editor, container)
 
 
 def _container(
-    elements: list[lxml.html.HtmlElement], blocks: list[Block], profile: ExtractProfile | None
+    elements: list[lxml.html.HtmlElement], blocks: list[Block], profile: ExtractProfile | None, teasers: set[int]
 ) -> tuple[lxml.html.HtmlElement, float]:
     if profile and profile.body_selector:
         found = _select(elements[0], profile.body_selector)
         if found:
             return found[0], float(sum(max(block_weight(b), 0) for b in blocks))
         log.info("profile body_selector %r matched nothing; using the scorer", profile.body_selector)
-    return best_container(elements, blocks)
+    return best_container(elements, blocks, teasers)
 
 
 def _members(

@@ -1,0 +1,98 @@
+"""The generic path (no site profile) cuts an article's edges by structure.
+
+The page is a faithful synthetic copy of a 2015 detik article's shape
+(news.detik.com/berita/2943745/...): a "Follow detikcom" line and an all-caps
+slogan before the text, the byline "Bagus Kurniawan - detiknews" as the first
+line, a photo with its caption, paragraphs split by ``<br><br>``, then the page's
+long "News Feed" of other stories inside the same column. None of those edges
+may reach the body.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.extract import extract_article
+
+PARAS = [
+    "Yogyakarta - Ratusan warga memadati alun-alun utara Keraton Yogyakarta sejak pagi untuk menyaksikan "
+    "prosesi grebeg yang digelar setiap tahun menjelang bulan puasa.",
+    "Gunungan berisi hasil bumi diarak dari dalam keraton menuju Masjid Gedhe Kauman dengan dikawal oleh "
+    "prajurit keraton yang mengenakan seragam lengkap.",
+    '"Kami datang dari Klaten sejak subuh agar bisa mendapat bagian dari gunungan," kata Sutarmi, salah '
+    "seorang warga yang ikut berebut hasil bumi itu, Rabu (10/6/2015).",
+    "Menurut Penghageng Tepas Dwarapura Keraton, prosesi tahun ini diikuti sekitar 500 abdi dalem dan "
+    "prajurit. Pengamanan dibantu oleh aparat kepolisian dari Polresta Yogyakarta.",
+    "Setelah didoakan di masjid, gunungan kemudian dibagikan kepada warga. Suasana sempat ricuh karena "
+    "warga saling berebut, namun tidak ada korban dalam kejadian tersebut.",
+]
+
+CHANNELS = ["detikNews", "detikFinance", "detikSport", "detikHot", "detikInet", "detikOto"]
+HEADLINES = [
+    "Jokowi Resmikan Tol Baru di Jawa Tengah",
+    "Harga Cabai di Pasar Induk Turun Drastis",
+    "Persib Menang Tipis atas Arema di Kandang",
+    "KPK Periksa Tiga Saksi Kasus Korupsi Jalan",
+    "Cuaca Ekstrem, BMKG Minta Nelayan Waspada",
+    "Ahok Tanggapi Kritik Soal Penggusuran",
+    "Ribuan Pemudik Mulai Padati Stasiun Senen",
+    "Polisi Tangkap Pengedar Sabu di Medan",
+    "Rupiah Melemah ke Level 13.300 per Dolar AS",
+    "Menteri Susi Tenggelamkan Kapal Asing Lagi",
+    "Gempa 5,2 SR Guncang Maluku Utara",
+    "DPR Kebut Pembahasan RUU Pilkada",
+]
+
+
+def news_feed(items: int) -> str:
+    """The column's "News Feed": teaser items of image link, channel, time, linked headline, one-line summary."""
+    out = ['<div class="newsfeed"><h3 class="title_lnf">News Feed</h3><ul class="list_feed">']
+    for i in range(items):
+        headline = HEADLINES[i % len(HEADLINES)] + ("" if i < len(HEADLINES) else f" ({i})")
+        href = f"http://news.detik.com/berita/{2943700 + i}/x"
+        summary = (
+            f"<p>{headline.split()[0]} menjadi sorotan warga sejak kemarin sore. Sejumlah pihak memberikan "
+            "tanggapan yang beragam. Simak informasi selengkapnya mengenai peristiwa ini dalam berita berikut.</p>"
+        )
+        out.append(
+            f'<li><article><a href="{href}"><span class="ratiobox"><img src="/t{i}.jpg"></span></a>'
+            f'<div class="desc_nhl"><span class="labkanal">{CHANNELS[i % len(CHANNELS)]}</span>'
+            f'<span class="labdate">Rabu, 10/06/2015 {10 + i % 12:02d}:{i % 60:02d} WIB</span>'
+            f'<h2><a href="{href}">{headline}</a></h2>{summary}</div></article></li>'
+        )
+    out.append("</ul></div>")
+    return "".join(out)
+
+
+def detik_page(feed_items: int = 25) -> bytes:
+    body = "<br><br>".join(PARAS)
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>Ratusan Warga Berebut Gunungan Grebeg di Yogyakarta</title></head><body>
+<div id="header"><a href="/">detikNews</a><ul class="menu"><li><a href="/berita">Berita</a></li>
+<li><a href="/daerah">Daerah</a></li><li><a href="/internasional">Internasional</a></li></ul></div>
+<div class="container"><div class="content_detail">
+<div class="breadcrumb"><a href="/">detikNews</a> &gt; <a href="/berita">Berita</a></div>
+<h1>Ratusan Warga Berebut Gunungan Grebeg di Yogyakarta</h1>
+<div class="date">Rabu, 10/06/2015 14:20 WIB</div>
+<div class="detail_text" id="detikdetailtext">
+<div class="kanal_top">Follow detikcom <a href="https://twitter.com/detikcom"><img src="/tw.png"></a></div>
+<div class="kicker">MUDA DAN MENGINSPIRASI</div>
+<div class="author">Bagus Kurniawan - detiknews</div>
+<div class="pic_artikel"><img src="/foto/grebeg.jpg" alt="grebeg">
+<span>Warga berebut gunungan di halaman Masjid Gedhe Kauman (Bagus Kurniawan/detikcom)</span></div>
+<span class="ilustrasi">Foto: Bagus Kurniawan/detikcom</span><br><br>
+{body}
+<br><br><div class="share_box"><span>Share:</span><a href="#fb">Facebook</a><a href="#tw">Twitter</a></div></div>
+{news_feed(feed_items)}
+</div></div>
+<div id="footer"><a href="/redaksi">Redaksi</a> <a href="/pedoman">Pedoman Media Siber</a>
+<p>Copyright @ 2015 detikcom. All right reserved</p></div>
+</body></html>""".encode()
+
+
+@pytest.mark.parametrize("feed_items", [4, 25, 60])
+def test_news_feed_of_any_length_stays_out(feed_items: int):
+    body = extract_article(detik_page(feed_items)).body
+    assert "News Feed" not in body
+    assert not any(h in body for h in HEADLINES)
+    assert "menjadi sorotan warga" not in body
