@@ -36,6 +36,11 @@ NEVER_BODY_TAGS = frozenset({"figcaption", "nav", "aside"})
 #: A short line that is a printed date plus at most this many other characters is a dateline, not prose.
 MAX_DATE_LINE_EXTRA_CHARS = 20
 MAX_DATE_LINE_CHARS = 90
+#: The lead (kickers, bylines, follow lines) ends at the first block this long: the first sentence.
+LEAD_PROSE_CHARS = 80
+#: An all-caps line of the lead up to this long is a kicker or slogan, not a sentence.
+MAX_KICKER_CHARS = 60
+MIN_KICKER_LETTERS = 4
 _READ_ALSO_TAIL = re.compile(r"\b(baca|lihat|simak)( juga| pula)?\s*[:\-]?\s*$", re.I)
 
 
@@ -112,10 +117,14 @@ def _paragraphs(blocks: Iterable[Block], title: str, profile: ExtractProfile | N
     out: list[str] = []
     editor: str | None = None
     in_list = False
+    in_lead = True
     for block in blocks:
         text = bp.strip_inline(_text_without_read_also(block.segments))
         if not text:
             continue
+        if in_lead and _is_lead_line(text):
+            continue
+        in_lead = in_lead and len(text) < LEAD_PROSE_CHARS
         if in_list and (block.link_density > 0.5 and len(text) < MAX_LIST_ITEM_CHARS):
             continue
         in_list = bp.is_list_header(text)
@@ -138,6 +147,24 @@ def _paragraphs(blocks: Iterable[Block], title: str, profile: ExtractProfile | N
         editor = initials or editor
         out = [p for p in out if p]
     return out, editor
+
+
+def _is_lead_line(text: str) -> bool:
+    """A line before the first sentence that is no part of the article: a byline, a follow
+    prompt, or a short all-caps kicker or slogan ("MUDA DAN MENGINSPIRASI").
+
+    A dateline on a line of its own ("JAKARTA -") ends in a dash and stays.
+    """
+    if bp.lead_kind(text):
+        return True
+    letters = [c for c in text if c.isalpha()]
+    return (
+        len(text) <= MAX_KICKER_CHARS
+        and len(letters) >= MIN_KICKER_LETTERS
+        and text.upper() == text
+        and not text.rstrip().endswith(("-", "\u2013", "\u2014", ":"))
+        and not text.rstrip().endswith((".", "!", "?"))
+    )
 
 
 def _text_without_read_also(segments: list[Segment]) -> str:
