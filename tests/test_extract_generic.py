@@ -90,9 +90,49 @@ def detik_page(feed_items: int = 25) -> bytes:
 </body></html>""".encode()
 
 
+def test_detik_2015_shape_extracts_clean():
+    article = extract_article(detik_page(), "https://news.detik.com/berita/2943745/x")
+    assert article.paragraphs == PARAS
+
+
 @pytest.mark.parametrize("feed_items", [4, 25, 60])
 def test_news_feed_of_any_length_stays_out(feed_items: int):
     body = extract_article(detik_page(feed_items)).body
     assert "News Feed" not in body
     assert not any(h in body for h in HEADLINES)
     assert "menjadi sorotan warga" not in body
+
+
+LEAD_AND_CAPTIONS = {
+    "follow line": "<div>Follow detikcom</div>",
+    "slogan": "<div>MUDA DAN MENGINSPIRASI</div>",
+    "byline with site": "<div>Bagus Kurniawan - detiknews</div>",
+    "reporter report": "<p>Laporan Wartawan Tribunnews.com, Danang Triatmojo</p>",
+    "reporter line": "<p>Reporter: Andi Saputra</p>",
+    "illustration": "<p>Ilustrasi gedung DPR</p>",
+    "photo credit in parentheses": "<p>(Foto: Bagus Kurniawan/detikcom)</p>",
+    "picture with a caption span": '<div><img src="/a.jpg"><span>Warga di depan keraton (Bagus/detikcom)</span></div>',
+    "figcaption": '<figure><img src="/a.jpg"><figcaption>Warga berebut gunungan.</figcaption></figure>',
+}
+
+
+@pytest.mark.parametrize("lead", LEAD_AND_CAPTIONS.values(), ids=LEAD_AND_CAPTIONS.keys())
+def test_lead_lines_and_captions_stay_out(lead: str):
+    html = f"<html><body><div>{lead}{''.join(f'<p>{p}</p>' for p in PARAS)}</div></body></html>"
+    assert extract_article(html.encode()).paragraphs == PARAS
+
+
+def test_all_caps_subheading_after_the_first_sentence_stays():
+    paras = PARAS[:2] + ["SUASANA RICUH"] + PARAS[2:]
+    html = f"<html><body><div>{''.join(f'<p>{p}</p>' for p in paras)}</div></body></html>"
+    assert extract_article(html.encode()).paragraphs == paras
+
+
+def test_a_list_of_links_inside_the_article_is_not_a_feed():
+    """Three linked sources are too few to be a list of other stories; prose items are never teasers."""
+    items = "".join(
+        f"<li>{p} Lihat <a href='/s{i}'>dokumen resmi pemerintah daerah</a>.</li>" for i, p in enumerate(PARAS[:3])
+    )
+    html = f"<html><body><div><p>{PARAS[3]}</p><ul>{items}</ul><p>{PARAS[4]}</p></div></body></html>"
+    paragraphs = extract_article(html.encode()).paragraphs
+    assert len(paragraphs) == 5

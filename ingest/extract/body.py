@@ -21,7 +21,7 @@ from ingest.extract.container import best_container, block_weight
 from ingest.extract.dates import PRINTED_DATE
 from ingest.extract.profile import ExtractProfile
 from ingest.extract.teasers import teaser_ids
-from ingest.extract.tree import class_id, clean_space
+from ingest.extract.tree import class_id, clean_space, element_text
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,9 @@ MAX_BODY_LINK_DENSITY = 0.6
 #: A link paragraph after a "Baca juga" header continues its list if shorter than this.
 MAX_LIST_ITEM_CHARS = 200
 NEVER_BODY_TAGS = frozenset({"figcaption", "nav", "aside"})
+#: A picture's wrapper with at most this much text holds a caption, not prose.
+MAX_CAPTION_CHARS = 250
+CAPTION_WRAPPER_TAGS = frozenset({"div", "span", "figure", "table", "td", "center", "a"})
 #: A short line that is a printed date plus at most this many other characters is a dateline, not prose.
 MAX_DATE_LINE_EXTRA_CHARS = 20
 MAX_DATE_LINE_CHARS = 90
@@ -88,11 +91,27 @@ def _members(
     for el in container.iterdescendants():
         if id(el) in dropped or not isinstance(el.tag, str):
             continue
-        if el.tag in NEVER_BODY_TAGS or bp.has_widget_hint(class_id(el)):
+        if el.tag in NEVER_BODY_TAGS or bp.has_widget_hint(class_id(el)) or _is_image_caption(el):
             share = sum(prose.get(id(e), 0.0) for e in el.iter()) / max(score, 1.0)
             if share < WIDGET_MAX_SHARE:
                 dropped.update(id(e) for e in el.iter())
     return {id(e) for e in container.iter()} - dropped
+
+
+def _is_image_caption(el: lxml.html.HtmlElement) -> bool:
+    """A picture's wrapper whose only text is a line or two: the caption and credit.
+
+    Old templates put the caption in a ``<span>`` beside the ``<img>`` in a ``<div>``
+    with no caption class; the shape says it. ``<p>`` is left out: a paragraph may
+    carry an inline picture and still be prose; so is a wrapper with the page's
+    ``<h1>`` (a lead picture with the title and standfirst under it).
+    """
+    if el.tag not in CAPTION_WRAPPER_TAGS or el.find(".//img") is None:
+        return False
+    if el.find(".//h1") is not None:
+        return False
+    text = element_text(el)
+    return 0 < len(text) <= MAX_CAPTION_CHARS
 
 
 def _prose_by_element(blocks: list[Block]) -> dict[int, float]:
