@@ -23,6 +23,8 @@ MIN_TEASERS = 4
 MIN_TEASER_SHARE = 0.7
 #: A teaser item is short: a headline, a time, at most a line or two of summary.
 MAX_TEASER_CHARS = 400
+#: A teaser card is a handful of elements; a section of a page is many more.
+MAX_TEASER_ELEMENTS = 80
 #: A headline link has at least this many words ...
 MIN_HEADLINE_WORDS = 3
 #: ... and at least this share of the item's text.
@@ -67,12 +69,16 @@ def _teaser_run(parent: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
 
 
 def _is_teaser(item: lxml.html.HtmlElement) -> bool:
-    """Short, and led by a headline link to somewhere else."""
-    text = element_text(item)
-    if not text or len(text) > MAX_TEASER_CHARS or _has_long_p(item):
+    """Short, and led by a headline link to somewhere else (cheap tests first: this runs on every card)."""
+    if item.xpath("count(.//*)") > MAX_TEASER_ELEMENTS:
         return False
     link = _headline_link(item)
-    return link is not None and len(element_text(link)) >= MIN_HEADLINE_SHARE * len(text)
+    if link is None:
+        return False
+    text = element_text(item)
+    if len(text) > MAX_TEASER_CHARS or _has_long_p(item):
+        return False
+    return len(element_text(link)) >= MIN_HEADLINE_SHARE * len(text)
 
 
 def _has_long_p(item: lxml.html.HtmlElement) -> bool:
