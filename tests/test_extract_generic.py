@@ -136,3 +136,15 @@ def test_a_list_of_links_inside_the_article_is_not_a_feed():
     html = f"<html><body><div><p>{PARAS[3]}</p><ul>{items}</ul><p>{PARAS[4]}</p></div></body></html>"
     paragraphs = extract_article(html.encode()).paragraphs
     assert len(paragraphs) == 5
+
+
+def test_short_linked_lines_after_the_last_paragraph_go():
+    tail = '<p>Selengkapnya di <a href="/kanal">detikNews</a></p><p><a href="/x">Indeks berita hari ini</a> terbaru</p>'
+    html = f"<html><body><div>{''.join(f'<p>{p}</p>' for p in PARAS)}{tail}</div></body></html>"
+    assert extract_article(html.encode()).paragraphs == PARAS
+
+
+def test_a_link_inside_a_prose_paragraph_at_the_end_stays():
+    last = PARAS[-1][:-1] + ', menurut <a href="/polda">keterangan polisi</a>.'
+    html = f"<html><body><div>{''.join(f'<p>{p}</p>' for p in PARAS[:-1])}<p>{last}</p></div></body></html>"
+    assert extract_article(html.encode()).paragraphs[-1].endswith("menurut keterangan polisi.")

@@ -39,6 +39,8 @@ CAPTION_WRAPPER_TAGS = frozenset({"div", "span", "figure", "table", "td", "cente
 #: A short line that is a printed date plus at most this many other characters is a dateline, not prose.
 MAX_DATE_LINE_EXTRA_CHARS = 20
 MAX_DATE_LINE_CHARS = 90
+#: A line with a link after the last paragraph of prose is tail boilerplate below this length.
+MAX_TAIL_LINE_CHARS = 100
 #: The lead (kickers, bylines, follow lines) ends at the first block this long: the first sentence.
 LEAD_PROSE_CHARS = 80
 #: An all-caps line of the lead up to this long is a kicker or slogan, not a sentence.
@@ -134,6 +136,7 @@ def _select(root: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlEl
 def _paragraphs(blocks: Iterable[Block], title: str, profile: ExtractProfile | None) -> tuple[list[str], str | None]:
     phrases = [p.lower() for p in profile.drop_phrases] if profile else []
     out: list[str] = []
+    linked_lines: list[bool] = []
     editor: str | None = None
     in_list = False
     in_lead = True
@@ -161,11 +164,26 @@ def _paragraphs(blocks: Iterable[Block], title: str, profile: ExtractProfile | N
         if any(text.lower().startswith(p) for p in phrases):
             continue
         out.append(text)
+        linked_lines.append(block.link_chars > 0 and len(text) < MAX_TAIL_LINE_CHARS)
+    out = _trim_tail(out, linked_lines)
     if out:
         out[-1], initials = bp.split_trailing_initials(out[-1])
         editor = initials or editor
         out = [p for p in out if p]
     return out, editor
+
+
+def _trim_tail(paragraphs: list[str], linked_lines: list[bool]) -> list[str]:
+    """Drop the short lines with links that follow the last paragraph of prose.
+
+    After an article's last sentence, a short line carrying a link is a teaser,
+    a source or a "more from" prompt, not the article (the prose above keeps its
+    own links).
+    """
+    end = len(paragraphs)
+    while end > 1 and linked_lines[end - 1]:
+        end -= 1
+    return paragraphs[:end]
 
 
 def _is_lead_line(text: str) -> bool:
