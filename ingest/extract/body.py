@@ -20,7 +20,8 @@ from ingest.extract import boilerplate as bp
 from ingest.extract.blocks import Block, Segment
 from ingest.extract.container import best_container, block_weight
 from ingest.extract.dates import PRINTED_DATE
-from ingest.extract.tree import class_id, clean_space
+from ingest.extract.teasers import teaser_ids
+from ingest.extract.tree import class_id, clean_space, element_text
 
 if TYPE_CHECKING:
     from kliping.config import ExtractSettings
@@ -35,9 +36,19 @@ MAX_BODY_LINK_DENSITY = 0.6
 #: A link paragraph after a "Baca juga" header continues its list if shorter than this.
 MAX_LIST_ITEM_CHARS = 200
 NEVER_BODY_TAGS = frozenset({"figcaption", "nav", "aside"})
+#: A picture's wrapper with at most this much text holds a caption, not prose.
+MAX_CAPTION_CHARS = 250
+CAPTION_WRAPPER_TAGS = frozenset({"div", "span", "figure", "table", "td", "center", "a"})
 #: A short line that is a printed date plus at most this many other characters is a dateline, not prose.
 MAX_DATE_LINE_EXTRA_CHARS = 20
 MAX_DATE_LINE_CHARS = 90
+#: A line with a link after the last paragraph of prose is tail boilerplate below this length.
+MAX_TAIL_LINE_CHARS = 100
+#: The lead (kickers, bylines, follow lines) ends at the first block this long: the first sentence.
+LEAD_PROSE_CHARS = 80
+#: An all-caps line of the lead up to this long is a kicker or slogan, not a sentence.
+MAX_KICKER_CHARS = 60
+MIN_KICKER_LETTERS = 4
 _READ_ALSO_TAIL = re.compile(r"\b(baca|lihat|simak)( juga| pula)?\s*[:\-]?\s*$", re.I)
 
 
@@ -56,21 +67,22 @@ def extract_body(
     profile: ExtractSettings | None = None,
 ) -> Body:
     """Paragraphs of the article among ``blocks`` (``elements`` = ``list(root.iter())``)."""
-    container, score = _container(elements, blocks, profile)
-    members = _members(container, blocks, score, profile)
+    teasers = teaser_ids(elements[0])
+    container, score = _container(elements, blocks, profile, teasers)
+    members = _members(container, blocks, score, profile) - teasers
     paragraphs, editor = _paragraphs((b.within(members) for b in blocks), title, profile)
     return Body(paragraphs, editor, container)
 
 
 def _container(
-    elements: list[lxml.html.HtmlElement], blocks: list[Block], profile: ExtractSettings | None
+    elements: list[lxml.html.HtmlElement], blocks: list[Block], profile: ExtractSettings | None, teasers: set[int]
 ) -> tuple[lxml.html.HtmlElement, float]:
     if profile and profile.body_selector:
         found = _select(elements[0], profile.body_selector)
         if found:
             return found[0], float(sum(max(block_weight(b), 0) for b in blocks))
         log.info("profile body_selector %r matched nothing; using the scorer", profile.body_selector)
-    return best_container(elements, blocks)
+    return best_container(elements, blocks, teasers)
 
 
 def _members(
@@ -84,11 +96,27 @@ def _members(
     for el in container.iterdescendants():
         if id(el) in dropped or not isinstance(el.tag, str):
             continue
-        if el.tag in NEVER_BODY_TAGS or bp.has_widget_hint(class_id(el)):
+        if el.tag in NEVER_BODY_TAGS or bp.has_widget_hint(class_id(el)) or _is_image_caption(el):
             share = sum(prose.get(id(e), 0.0) for e in el.iter()) / max(score, 1.0)
             if share < WIDGET_MAX_SHARE:
                 dropped.update(id(e) for e in el.iter())
     return {id(e) for e in container.iter()} - dropped
+
+
+def _is_image_caption(el: lxml.html.HtmlElement) -> bool:
+    """A picture's wrapper whose only text is a line or two: the caption and credit.
+
+    Old templates put the caption in a ``<span>`` beside the ``<img>`` in a ``<div>``
+    with no caption class; the shape says it. ``<p>`` is left out: a paragraph may
+    carry an inline picture and still be prose; so is a wrapper with the page's
+    ``<h1>`` (a lead picture with the title and standfirst under it).
+    """
+    if el.tag not in CAPTION_WRAPPER_TAGS or el.find(".//img") is None:
+        return False
+    if el.find(".//h1") is not None:
+        return False
+    text = element_text(el)
+    return 0 < len(text) <= MAX_CAPTION_CHARS
 
 
 def _prose_by_element(blocks: list[Block]) -> dict[int, float]:
@@ -111,12 +139,17 @@ def _select(root: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlEl
 def _paragraphs(blocks: Iterable[Block], title: str, profile: ExtractSettings | None) -> tuple[list[str], str | None]:
     phrases = [p.lower() for p in profile.drop_phrases] if profile else []
     out: list[str] = []
+    linked_lines: list[bool] = []
     editor: str | None = None
     in_list = False
+    in_lead = True
     for block in blocks:
         text = bp.strip_inline(_text_without_read_also(block.segments))
         if not text:
             continue
+        if in_lead and _is_lead_line(text):
+            continue
+        in_lead = in_lead and len(text) < LEAD_PROSE_CHARS
         if in_list and (block.link_density > 0.5 and len(text) < MAX_LIST_ITEM_CHARS):
             continue
         in_list = bp.is_list_header(text)
@@ -134,11 +167,44 @@ def _paragraphs(blocks: Iterable[Block], title: str, profile: ExtractSettings | 
         if any(text.lower().startswith(p) for p in phrases):
             continue
         out.append(text)
+        linked_lines.append(block.link_chars > 0 and len(text) < MAX_TAIL_LINE_CHARS)
+    out = _trim_tail(out, linked_lines)
     if out:
         out[-1], initials = bp.split_trailing_initials(out[-1])
         editor = initials or editor
         out = [p for p in out if p]
     return out, editor
+
+
+def _trim_tail(paragraphs: list[str], linked_lines: list[bool]) -> list[str]:
+    """Drop the short lines with links that follow the last paragraph of prose.
+
+    After an article's last sentence, a short line carrying a link is a teaser,
+    a source or a "more from" prompt, not the article (the prose above keeps its
+    own links).
+    """
+    end = len(paragraphs)
+    while end > 1 and linked_lines[end - 1]:
+        end -= 1
+    return paragraphs[:end]
+
+
+def _is_lead_line(text: str) -> bool:
+    """A line before the first sentence that is no part of the article: a byline, a follow
+    prompt, or a short all-caps kicker or slogan ("MUDA DAN MENGINSPIRASI").
+
+    A dateline on a line of its own ("JAKARTA -") ends in a dash and stays.
+    """
+    if bp.lead_kind(text):
+        return True
+    letters = [c for c in text if c.isalpha()]
+    return (
+        len(text) <= MAX_KICKER_CHARS
+        and len(letters) >= MIN_KICKER_LETTERS
+        and text.upper() == text
+        and not text.rstrip().endswith(("-", "\u2013", "\u2014", ":"))
+        and not text.rstrip().endswith((".", "!", "?"))
+    )
 
 
 def _text_without_read_also(segments: list[Segment]) -> str:

@@ -15,6 +15,8 @@ from importlib import resources
 #: Paragraphs longer than this are never dropped whole as boilerplate: a real
 #: paragraph that happens to start like a promo must survive.
 MAX_BOILERPLATE_CHARS = 420
+#: A byline or follow line of the lead is one short line.
+MAX_LEAD_LINE_CHARS = 100
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Catalogue:
     trailing_initials: re.Pattern[str]
     reaction_words: frozenset[str]
     container_hints: tuple[str, ...]
+    lead_drop: dict[str, re.Pattern[str]]
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +41,7 @@ def catalogue() -> Catalogue:
         trailing_initials=re.compile(data["trailing_initials"]),
         reaction_words=frozenset(w.lower() for w in data["reaction_words"]),
         container_hints=tuple(data["container_hints"]),
+        lead_drop={name: re.compile(p, flags) for name, p in data["lead_drop"].items() if not name.startswith("_")},
     )
 
 
@@ -52,6 +56,18 @@ def boilerplate_kind(text: str) -> str | None:
     if is_reaction_choice(text):
         return "reaction_choice"
     return None
+
+
+def lead_kind(text: str) -> str | None:
+    """The catalogue name of a lead line (byline, "Follow detikcom") a whole paragraph is, or None.
+
+    These lines are only boilerplate before the article's first sentence: "Oleh: Andi" as a
+    paragraph later may be a quoted sign-off, so the caller asks only about the lead.
+    """
+    text = text.strip(" \u200e\u200f")
+    if len(text) > MAX_LEAD_LINE_CHARS:
+        return None
+    return next((name for name, pattern in catalogue().lead_drop.items() if pattern.fullmatch(text)), None)
 
 
 def is_list_header(text: str) -> bool:

@@ -10,6 +10,8 @@ Readability-style extractors, without any site's class names.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 import lxml.html
 
 from ingest.extract.blocks import Block
@@ -35,8 +37,14 @@ def block_weight(block: Block) -> float:
     return float(length - PROSE_ALLOWANCE)
 
 
-def score_elements(elements: list[lxml.html.HtmlElement], blocks: list[Block]) -> dict[int, float]:
+def score_elements(
+    elements: list[lxml.html.HtmlElement], blocks: list[Block], teasers: AbstractSet[int] = frozenset()
+) -> dict[int, float]:
     """Sum of block weights under every element, keyed by id(element).
+
+    Blocks inside ``teasers`` (lists of other stories) keep their link
+    penalty but earn nothing for their summaries: a long feed must neither
+    win the page nor stop weighing against a container that holds it.
 
     ``elements`` is the page's ``list(root.iter())``; the caller keeps it alive so
     the ids of lxml's element proxies stay stable.
@@ -44,6 +52,8 @@ def score_elements(elements: list[lxml.html.HtmlElement], blocks: list[Block]) -
     own: dict[int, float] = {}
     for block in blocks:
         weight = block_weight(block)
+        if teasers and all(id(s.anchor) in teasers for s in block.segments):
+            weight = min(weight, 0.0)
         total = sum(len(s.text) for s in block.segments) or 1
         for seg in block.segments:
             own[id(seg.anchor)] = own.get(id(seg.anchor), 0.0) + weight * len(seg.text) / total
@@ -57,9 +67,11 @@ def score_elements(elements: list[lxml.html.HtmlElement], blocks: list[Block]) -
     return scores
 
 
-def best_container(elements: list[lxml.html.HtmlElement], blocks: list[Block]) -> tuple[lxml.html.HtmlElement, float]:
+def best_container(
+    elements: list[lxml.html.HtmlElement], blocks: list[Block], teasers: AbstractSet[int] = frozenset()
+) -> tuple[lxml.html.HtmlElement, float]:
     """The deepest element with the highest score, and that score."""
-    scores = score_elements(elements, blocks)
+    scores = score_elements(elements, blocks, teasers)
     best, best_score = elements[0], float("-inf")
     for el in reversed(elements):
         score = scores.get(id(el), 0.0)
