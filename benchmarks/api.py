@@ -185,24 +185,15 @@ def run_flood(port: int, clients: int, seconds: float) -> tuple[dict[str, float]
             *(_flooder(port, deadline, flood, flood_codes) for _ in range(FLOODERS)))
 
     asyncio.run(main())
-    return alone, summarize(samples, seconds, len(errors)), Counter(flood_codes)
+    answered = Counter(flood_codes)
+    answered[200] = len(flood) - len(flood_codes)
+    return alone, summarize(samples, seconds, len(errors)), answered
 
 
 async def _flooder(port: int, deadline: float, samples: list[tuple[str, float]], codes: list[int]) -> None:
-    """One connection sending the flood query again as soon as each answer (200, 429 busy, 400, 503) is in."""
-    path = "/search?" + urlencode({"q": FLOOD})
-    connection = None
-    while time.perf_counter() < deadline:
-        start = time.perf_counter()
-        try:
-            connection = connection or await asyncio.open_connection("127.0.0.1", port)
-            status = await _get(*connection, path)
-        except (OSError, asyncio.IncompleteReadError):
-            connection, status = None, 0
-        samples.append(("flood", time.perf_counter() - start))
-        codes.append(status)
-    if connection:
-        connection[1].close()
+    """One connection sending the flood query again as soon as each answer (200, 429 busy, 400, 503) is in;
+    ``codes`` gets the answers other than 200."""
+    await _http_client(port, 0, deadline, samples, codes, [("flood", "/search?" + urlencode({"q": FLOOD}))])
 
 
 def run_inprocess(engine: Engine, clients: int, seconds: float) -> dict[str, float]:

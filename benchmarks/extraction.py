@@ -64,8 +64,29 @@ class Prediction:
     body: str = ""
 
 
+class Scores:
+    """Precision, recall and F1 from the true/false positive and false negative counts (``tp``, ``fp``, ``fn``)."""
+
+    tp: float
+    fp: float
+    fn: float
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
 @dataclass
-class Tally:
+class Tally(Scores):
     tp: float = 0.0
     fp: float = 0.0
     fn: float = 0.0
@@ -80,18 +101,6 @@ class Tally:
         for name in ("tp", "fp", "fn", "pages", "title", "published", "author", "seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def shingles(text: str, n: int = NGRAM) -> Counter[tuple[str, ...]]:
@@ -223,7 +232,7 @@ MIN_LANGUAGE_PAGES = 10
 
 
 @dataclass
-class SegmentTally:
+class SegmentTally(Scores):
     tp: int = 0
     fn: int = 0
     fp: int = 0
@@ -236,18 +245,6 @@ class SegmentTally:
         for name in ("tp", "fn", "fp", "tn", "pages", "empty", "seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
     @property
     def accuracy(self) -> float:
