@@ -126,3 +126,27 @@ def test_bytes_no_codec_reads_are_decoded_without_a_warning(caplog):
     with caplog.at_level(logging.WARNING):
         assert "\ufffd" in decode_html(garbled)
     assert not caplog.records
+
+
+FLASH = ("Gempa bermagnitudo 5,2 mengguncang wilayah Kabupaten Cianjur, Jawa Barat, pada Selasa pagi pukul 06.12 WIB. "
+         "Badan Meteorologi, Klimatologi, dan Geofisika menyatakan pusat gempa berada di darat pada kedalaman sepuluh "
+         "kilometer dan tidak berpotensi tsunami, sementara warga di beberapa desa sempat berhamburan keluar rumah.")
+
+
+@pytest.mark.parametrize("declaration", [
+    '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Gempa Cianjur"}</script>',
+    '<meta property="og:type" content="article">',
+    "",  # the <article> element below, alone
+])
+def test_a_page_that_declares_an_article_may_be_one_paragraph_long(declaration: str) -> None:
+    """A news flash or a short post is one paragraph; the page's own declaration says it is an article."""
+    wrapper = ("<article>", "</article>") if not declaration else ("<div>", "</div>")
+    html = (f"<html><head><title>Gempa Cianjur</title>{declaration}</head><body><h1>Gempa Cianjur</h1>"
+            f"{wrapper[0]}<p>{FLASH}</p>{wrapper[1]}</body></html>")
+    assert extract_article(html, "https://contoh.test/gempa").body == FLASH
+
+
+def test_one_paragraph_on_a_page_that_declares_nothing_is_not_an_article() -> None:
+    html = f"<html><head><title>Tentang kami</title></head><body><div><p>{FLASH}</p></div></body></html>"
+    with pytest.raises(NotAnArticle, match="1 paragraphs"):
+        extract_article(html, "https://contoh.test/tentang")

@@ -19,7 +19,7 @@ from ingest.extract.authors import find_authors
 from ingest.extract.blocks import iter_blocks
 from ingest.extract.body import Body, extract_body
 from ingest.extract.decode import decode_html
-from ingest.extract.meta import read_meta
+from ingest.extract.meta import PageMeta, read_meta
 from ingest.extract.pages import continuation_links
 from ingest.extract.published import find_published
 from ingest.extract.section import find_language, find_section
@@ -96,7 +96,7 @@ def extract_page(
     title = find_title(root, meta)
     body = extract_body(elements, blocks, title=title, profile=profile)
     if not continuation:
-        _check_article(body, url)
+        _check_article(body, url, declared=_declares_an_article(root, meta))
     start = _first_block_index(blocks, body)
     article = Article(
         url=_canonical_url(find_canonical(root, meta, url) or url),
@@ -118,9 +118,19 @@ def _canonical_url(url: str | None) -> str:
     return canonicalize(url) if url else ""
 
 
-def _check_article(body: Body, url: str | None) -> None:
+def _declares_an_article(root: lxml.html.HtmlElement, meta: PageMeta) -> bool:
+    """Whether the page says it is an article: JSON-LD of an article type, ``og:type`` article, or an
+    ``<article>`` element."""
+    return bool(meta.jsonld) or (meta.first("og:type") or "").lower() == "article" or next(
+        root.iter("article"), None) is not None
+
+
+def _check_article(body: Body, url: str | None, *, declared: bool = False) -> None:
+    """Refuse what is not an article. A page that says it is one may be a single paragraph (a short post, a
+    news flash), as long as it has ``MIN_BODY_CHARS`` of prose."""
     chars = sum(len(p) for p in body.paragraphs)
-    if chars < MIN_BODY_CHARS or len(body.paragraphs) < MIN_PARAGRAPHS:
+    needed = 1 if declared else MIN_PARAGRAPHS
+    if chars < MIN_BODY_CHARS or len(body.paragraphs) < needed:
         raise NotAnArticle(
             f"no article text: {len(body.paragraphs)} paragraphs, {chars} characters "
             "(a section, tag, gallery, video or error page?)",
