@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -134,6 +135,21 @@ def parse_printed_date(text: str, *, default_tz: timezone = WIB) -> FoundDate | 
     if not match:
         return None
     return _from_match(match, default_tz)
+
+
+def iter_printed_dates(text: str, *, default_tz: timezone = WIB) -> Iterator[tuple[str, FoundDate]]:
+    """Each printed date in ``text`` with the words between it and the one before.
+
+    The words are its label ("Diperbarui", "Dipublikasikan"): a dateline often
+    prints both the published and the updated time, and only the label tells
+    them apart.
+    """
+    last_end = 0
+    for match in PRINTED_DATE.finditer(text):
+        found = _from_match(match, default_tz)
+        if found is not None:
+            yield text[last_end : match.start()], found
+        last_end = match.end()
 
 
 def _from_match(match: re.Match[str], default_tz: timezone) -> FoundDate | None:
