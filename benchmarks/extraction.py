@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 if TYPE_CHECKING:
-    from ingest.extract import ExtractProfile
+    from kliping.config import ExtractSettings
 
 DEFAULT_PAGES = ROOT / ".." / "shared" / "pages"
 DEFAULT_EVAL = ROOT / ".." / "shared" / "extraction" / "trafilatura-eval"
@@ -139,7 +139,7 @@ def same_title(gold: str | None, predicted: str | None) -> bool:
     return " ".join((gold or "").split()) == " ".join((predicted or "").split())
 
 
-def run_kliping(html: bytes, url: str | None, profile: ExtractProfile | None = None) -> Prediction:
+def run_kliping(html: bytes, url: str | None, profile: ExtractSettings | None = None) -> Prediction:
     from ingest.extract import extract_article
     from kliping.errors import ExtractError
 
@@ -175,7 +175,7 @@ def gold_pages(pages_dir: Path, limit: int | None = None) -> list[tuple[str, Pat
     return found[:limit]
 
 
-def score_page(tool: str, html: bytes, gold: dict, profile: ExtractProfile | None = None) -> Tally:
+def score_page(tool: str, html: bytes, gold: dict, profile: ExtractSettings | None = None) -> Tally:
     started = time.perf_counter()
     predicted = run_kliping(html, gold.get("url"), profile) if profile else TOOLS[tool](html, gold.get("url"))
     tally = Tally(seconds=time.perf_counter() - started, pages=1)
@@ -348,23 +348,21 @@ def report_segments(
 # --- leave one site out --------------------------------------------------------------------------------
 
 
-def site_profiles(config_path: Path, pages: list[tuple[str, Path, dict]]) -> dict[str, ExtractProfile | None]:
+def site_profiles(config_path: Path, pages: list[tuple[str, Path, dict]]) -> dict[str, ExtractSettings | None]:
     """Each site's extract profile as the crawler would pass it: the source named like the site, or whose
     article_url_pattern matches one of its gold URLs; None where that source has no extract block."""
-    from ingest.extract import ExtractProfile
     from kliping.config import parse_config
 
     config = parse_config(config_path.read_text("utf-8"), origin=str(config_path)) if config_path.exists() else None
     sources = config.sources if config else []
-    found: dict[str, ExtractProfile | None] = {}
+    found: dict[str, ExtractSettings | None] = {}
     for site, _, gold in pages:
         if found.get(site):
             continue
         for source in sources:
             pattern = source.article_url_pattern
             if source.name == site or (pattern and gold.get("url") and re.search(pattern, gold["url"])):
-                settings = source.extract.model_dump()
-                found[site] = ExtractProfile(**settings) if any(settings.values()) else None
+                found[site] = source.extract if any(source.extract.model_dump().values()) else None
                 break
         else:
             found.setdefault(site, None)
@@ -373,7 +371,7 @@ def site_profiles(config_path: Path, pages: list[tuple[str, Path, dict]]) -> dic
 
 def evaluate_loso(
     pages_dir: Path, config_path: Path, limit: int | None = None
-) -> tuple[dict[str, dict[str, Tally]], dict[str, ExtractProfile | None]]:
+) -> tuple[dict[str, dict[str, Tally]], dict[str, ExtractSettings | None]]:
     """kliping per site (and "ALL") with the site's profile ("with") and with none ("without")."""
     pages = gold_pages(pages_dir, limit)
     profiles = site_profiles(config_path, pages)
@@ -390,7 +388,7 @@ def evaluate_loso(
     return results, profiles
 
 
-def report_loso(results: dict[str, dict[str, Tally]], profiles: dict[str, ExtractProfile | None]) -> str:
+def report_loso(results: dict[str, dict[str, Tally]], profiles: dict[str, ExtractSettings | None]) -> str:
     head = (f"{'site':<16}{'pages':>6} {'profile':>8}  " + "  ".join(
         f"{mode + ' profile':>15} P     R     F1  minute  auth" for mode in results))
     lines = [head, "-" * len(head)]
