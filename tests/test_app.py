@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from httpserver import LocalSite
 from warcio.archiveiterator import ArchiveIterator
 
+import kliping.app
 from kliping.app import Kliping
 from kliping.errors import ConfigError
 
@@ -28,9 +30,17 @@ def test_the_config_is_read_on_first_use_and_errors_name_the_key(tmp_path: Path)
         app.config  # noqa: B018
 
 
-def test_each_part_is_opened_once_even_when_threads_ask_at_once(tmp_path: Path) -> None:
+def test_each_part_is_opened_once_even_when_threads_ask_at_once(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     app = Kliping(config_file(tmp_path))
     app.archive()  # creates the archive the engine reads
+    real_index_in = kliping.app.index_in
+
+    def slow_index_in(data_dir: Path) -> object:  # a slow disk: the window in which threads would race
+        time.sleep(0.05)
+        return real_index_in(data_dir)
+
+    monkeypatch.setattr(kliping.app, "index_in", slow_index_in)
     engines: list[object] = []
     threads = [threading.Thread(target=lambda: engines.append(app.engine())) for _ in range(8)]
     for thread in threads:
