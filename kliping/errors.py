@@ -155,3 +155,19 @@ def archive_failed(exc: BaseException) -> bool:
     """Whether ``exc`` is the archive itself failing (disk, lock, corruption): the end of a run,
     unlike a page's article that the archive refused (:class:`IncompleteArticle`)."""
     return isinstance(exc, ArchiveError) and not isinstance(exc, IncompleteArticle)
+
+
+class WatchError(KlipingError):
+    """A saved search (``kliping watch``) that cannot be made as asked: a bad name, a taken name, a bad URL."""
+
+    code = "watch"
+
+
+class NoSuchWatch(WatchError):
+    code = "no_such_watch"
+
+
+class DeliveryFailed(KlipingError):
+    """An alert (webhook POST or e-mail) did not reach its receiver; the outbox retries it with back-off."""
+
+    code = "delivery"
