@@ -110,7 +110,7 @@ class WatchStore:
                 raise WatchError(f"a watch named {watch.name!r} exists; remove it first (kliping watch rm "
                                  f"{watch.name}) or pick another name")
             top = db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
-            created = now_iso()
+            created = datetime.now(UTC).isoformat(timespec="microseconds")  # also tells a re-made watch apart
             db.execute("INSERT INTO watches (name, query, sources, webhook, email, watermark, created_at) "
                        "VALUES (?,?,?,?,?,?,?)",
                        (watch.name, watch.query, json.dumps(watch.sources, ensure_ascii=False), watch.webhook,
