@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -32,6 +33,7 @@ class _Handler(BaseHTTPRequestHandler):
         signed = verify(body, receiver.secret, self.headers.get("X-Kliping-Signature"))
         with receiver.lock:
             receiver.received.append(Received(self.headers.get("X-Kliping-Delivery", ""), json.loads(body), signed))
+        time.sleep(receiver.delay)
         self.send_response(receiver.status)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -47,9 +49,10 @@ class _Server(ThreadingHTTPServer):
 
 
 class WebhookReceiver:
-    def __init__(self, secret: str, *, status: int = 204) -> None:
+    def __init__(self, secret: str, *, status: int = 204, delay: float = 0.0) -> None:
         self.secret = secret
         self.status = status
+        self.delay = delay  # seconds between taking a POST and answering it
         self.lock = threading.Lock()
         self.received: list[Received] = []
         self.port = 0
