@@ -100,7 +100,7 @@ def test_kill_9_again_and_again_delivers_each_match_exactly_once(local_site: Loc
             assert final.terminate() == 0
         finally:
             final.stop()
-        assert 0 < before_final, "some alerts should have gone out before the last daemon, between the kills"
+        assert before_final > 0, "some alerts should have gone out before the last daemon, between the kills"
         assert_each_match_once(receiver, expected)
         matches = query(config, "SELECT COUNT(*), COUNT(DISTINCT article_id) FROM watch_matches")[0]
         assert matches == (len(expected), len(expected))

@@ -22,6 +22,7 @@ class Received:
     key: str
     event: dict[str, Any]
     signed: bool  # the signature verified under the receiver's secret
+    at: float  # time.time() when it arrived
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -32,7 +33,8 @@ class _Handler(BaseHTTPRequestHandler):
         receiver = self.server.receiver
         signed = verify(body, receiver.secret, self.headers.get("X-Kliping-Signature"))
         with receiver.lock:
-            receiver.received.append(Received(self.headers.get("X-Kliping-Delivery", ""), json.loads(body), signed))
+            receiver.received.append(Received(self.headers.get("X-Kliping-Delivery", ""), json.loads(body), signed,
+                                              time.time()))
         time.sleep(receiver.delay)
         self.send_response(receiver.status)
         self.send_header("Content-Length", "0")

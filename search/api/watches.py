@@ -16,6 +16,7 @@ from kliping.errors import NoSuchWatch
 from kliping.watch.feed import ATOM_TYPE, atom_feed
 from search.api.errors import ApiError
 from search.api.live import LiveIndex
+from search.api.models import ErrorBody
 
 __all__ = ["FEED_ENTRIES", "watch_router"]
 
@@ -27,8 +28,9 @@ def watch_router(live: LiveIndex) -> APIRouter:
     router = APIRouter()
 
     @router.get("/watches/{name}.atom", summary="A watch's matches as Atom", response_class=Response,
-                responses={200: {"content": {"application/atom+xml": {}}, "description": "Atom 1.0 feed"},
-                           404: {"description": "No such watch"}})
+                responses={200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}},
+                                 "description": "Atom 1.0 feed"},
+                           404: {"model": ErrorBody, "description": "No such watch"}})
     def watch_feed(request: Request,
                    name: Annotated[str, Path(description="A watch made with kliping watch add")]) -> Response:
         """The newest matches of a saved search (`kliping watch add`), newest first, one entry per article."""
