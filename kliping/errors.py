@@ -23,8 +23,11 @@ surface (the CLI, the API) turns them into messages in one place::
     │   ├── IndexDrift       the index holds what its archive does not (another or older archive): reindex
     │   └── IndexMissing     the archive holds articles but there is no index: reindex
     ├── AlreadyRunning       another daemon holds the data_dir's lock (carries .pid)
-    └── QueryError           a search query or filter is malformed (carries .query)
-        └── QueryTooCostly   the query ran out of its time or expansion budget
+    ├── QueryError           a search query or filter is malformed (carries .query)
+    │   └── QueryTooCostly   the query ran out of its time or expansion budget
+    ├── WatchError           a saved search cannot be made as asked (bad or taken name, bad URL)
+    │   └── NoSuchWatch      no watch has that name
+    └── DeliveryFailed       an alert (webhook, e-mail) did not reach its receiver; retried with back-off
 """
 
 from __future__ import annotations
