@@ -5,6 +5,9 @@ checks the watches and delivers what is due, and otherwise sleeps until the
 earliest retry is due (or :data:`IDLE_CHECK` seconds, for a watch added by
 ``kliping watch add`` while the daemon runs). Stopping finishes the delivery in
 hand; whatever is pending stays in the outbox for the next start.
+
+The search engine and the HTTP client load only once there is a watch, in this
+thread: a daemon without watches starts and crawls as fast as before.
 """
 
 from __future__ import annotations
@@ -12,14 +15,17 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from index.archive import Archive
 from index.store import SearchIndex
 from index.watches import WatchStore
 from kliping.config import WatchConfig
 from kliping.errors import KlipingError
-from kliping.watch.dispatcher import Dispatcher
-from kliping.watch.matcher import WatchMatcher
+
+if TYPE_CHECKING:
+    from kliping.watch.dispatcher import Dispatcher
+    from kliping.watch.matcher import WatchMatcher
 
 __all__ = ["WatchService"]
 
@@ -35,9 +41,11 @@ class WatchService:
     """Owns the matcher and the dispatcher, and the thread that runs them."""
 
     def __init__(self, settings: WatchConfig, archive: Archive, index: SearchIndex) -> None:
+        self.settings = settings
+        self.archive = archive
+        self.index = index
         self.store = WatchStore(archive)
-        self.matcher = WatchMatcher(self.store, archive, index)
-        self.dispatcher = Dispatcher(self.store, archive, settings)
+        self._parts: tuple[WatchMatcher, Dispatcher] | None = None
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="kliping-watch", daemon=True)
@@ -55,17 +63,34 @@ class WatchService:
         self._wake.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
+        if self._parts is None:
+            return
+        matcher, dispatcher = self._parts
         try:
-            self.matcher.check()  # record what the last catch-up brought; it is delivered on the next start
+            matcher.check()  # record what the last catch-up brought; it is delivered on the next start
         except Exception:
             log.exception("event=watch_final_check_crashed")
-        self.matcher.close()
-        self.dispatcher.close()
+        matcher.close()
+        dispatcher.close()
+
+    def _ready(self) -> tuple[WatchMatcher, Dispatcher] | None:
+        """The matcher and dispatcher, built when the first watch exists (None before)."""
+        if self._parts is None and self.store.all():
+            from kliping.watch.dispatcher import Dispatcher
+            from kliping.watch.matcher import WatchMatcher
+
+            self._parts = (WatchMatcher(self.store, self.archive, self.index),
+                           Dispatcher(self.store, self.archive, self.settings))
+            log.info("event=watches_active count=%d", len(self.store.all()))
+        return self._parts
 
     def run_once(self) -> tuple[int, int]:
         """One check and one delivery pass: (new matches, deliveries landed)."""
-        matched = self.matcher.check()
-        return matched, self.dispatcher.run_due(self._stop)
+        parts = self._ready()
+        if parts is None:
+            return 0, 0
+        matcher, dispatcher = parts
+        return matcher.check(), dispatcher.run_due(self._stop)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
