@@ -122,8 +122,9 @@ class WatchStore:
         with self.archive.transaction() as db:
             if db.execute("SELECT 1 FROM watches WHERE name = ?", (name,)).fetchone() is None:
                 raise self._no_such(name)
-            for table in ("watch_deliveries", "watch_matches", "watches"):
-                db.execute(f"DELETE FROM {table} WHERE {'name' if table == 'watches' else 'watch'} = ?", (name,))
+            db.execute("DELETE FROM watch_deliveries WHERE watch = ?", (name,))
+            db.execute("DELETE FROM watch_matches WHERE watch = ?", (name,))
+            db.execute("DELETE FROM watches WHERE name = ?", (name,))
 
     def get(self, name: str) -> Watch:
         try:

@@ -75,6 +75,20 @@ def test_every_match_is_posted_signed_once(tmp_path: Path, receiver: WebhookRece
     dispatcher.close()
 
 
+def test_a_crash_between_the_post_and_its_bookkeeping_repeats_the_same_key_and_event(
+        tmp_path: Path, receiver: WebhookReceiver) -> None:
+    watch = Watch(name="banjir", query="banjir", webhook=receiver.url)
+    archive, store = matched_outbox(tmp_path, watch, ["banjir rob"])
+    dispatcher = Dispatcher(store, archive, settings())
+    (delivery,) = store.due("9999")
+    dispatcher.deliver(store.get("banjir"), delivery)  # posted; killed before mark_done: the row stays pending
+    assert dispatcher.run_due() == 1  # the next daemon sends it again
+    first, again = receiver.events()
+    assert first.key == again.key and first.event == again.event and len(receiver.unique()) == 1
+    assert dispatcher.run_due() == 0
+    dispatcher.close()
+
+
 def test_a_receiver_that_is_down_gets_everything_after_back_off(tmp_path: Path, receiver: WebhookReceiver) -> None:
     watch = Watch(name="banjir", query="banjir", webhook=receiver.url)
     archive, store = matched_outbox(tmp_path, watch, ["banjir rob", "banjir bandang"])
