@@ -194,3 +194,21 @@ def test_e_mail_alerts_reach_a_real_smtp_server(tmp_path: Path) -> None:
         dispatcher.close()
     finally:
         controller.stop()
+
+
+def test_the_daemon_side_service_loads_nothing_until_a_watch_exists_then_checks_and_delivers(
+        tmp_path: Path, receiver: WebhookReceiver) -> None:
+    from kliping.watch.service import WatchService
+
+    archive = Archive(tmp_path / "archive.sqlite3")
+    index = SearchIndex(tmp_path / "index")
+    service = WatchService(settings(), archive, index)
+    assert service.run_once() == (0, 0) and service._parts is None  # no watch: no engine, no HTTP client
+    WatchStore(archive).add(Watch(name="banjir", query="banjir", webhook=receiver.url))  # added while running
+    archive.upsert(article(1, "banjir rob"))
+    archive.upsert(article(2, "gempa bumi"))
+    index.catch_up(archive)
+    assert service.run_once() == (1, 1)
+    assert [r.event["article"]["id"] for r in receiver.events()] == [article(1, "").id]
+    service.stop()
+    archive.close()
