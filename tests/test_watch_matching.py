@@ -130,3 +130,19 @@ def test_a_watch_removed_during_a_check_records_nothing(parts) -> None:  # type:
 
     assert store.record_check(watch, archive.max_seq(), [Match(article(1, "").id, article(1, "").id, 2)]) == 0
     assert matched(store, "banjir") == []
+
+
+def test_watches_at_different_watermarks_and_a_failing_one_in_one_check(parts) -> None:  # type: ignore[no-untyped-def]
+    archive, index, store, matcher = parts
+    store.add(Watch(name="lama", query="banjir"))
+    archive.upsert(article(1, "banjir rob"))
+    index.catch_up(archive)
+    store.add(Watch(name="baru", query="banjir"))  # added after article 1: never alerts on it
+    store.add(Watch(name="rusak", query="b*"))  # a wildcard too broad for the engine: fails every check
+    archive.upsert(article(2, "banjir bandang"))
+    index.catch_up(archive)
+    assert matcher.check() == 3
+    assert matched(store, "lama") == [article(1, "").id, article(2, "").id]
+    assert matched(store, "baru") == [article(2, "").id]
+    assert store.get("rusak").watermark < archive.max_seq(), "a failing watch keeps its place"
+    assert store.get("baru").watermark == store.get("lama").watermark == archive.max_seq()

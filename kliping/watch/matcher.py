@@ -15,6 +15,7 @@ from itertools import islice
 from index.archive import Archive
 from index.store import SearchIndex
 from index.watches import Match, Watch, WatchStore
+from kliping.article import Article
 from kliping.errors import KlipingError
 from kliping.watch.keys import story_key
 from search.engine import Engine, SearchRequest
@@ -43,24 +44,19 @@ class WatchMatcher:
         self.engine.close()
 
     def check(self) -> int:
-        """Check every watch; returns how many new matches were recorded. A failing watch is logged and
-        keeps its watermark (it is checked again next time), the others go on."""
-        ready = self.index.watermark()
-        fresh = 0
-        for watch in self.store.all():
-            if watch.watermark >= ready:
-                continue
-            try:
-                fresh += self.check_watch(watch, ready)
-            except KlipingError as exc:
-                log.warning("event=watch_check_failed watch=%s reason=%r (checked again next time)",
-                            watch.name, str(exc))
-        return fresh
+        """Check every watch; returns how many new matches were recorded.
 
-    def check_watch(self, watch: Watch, ready: int) -> int:
-        """Check ``watch`` against archive changes after its watermark, up to ``ready`` (the index's)."""
-        mark, fresh = watch.watermark, 0
-        while mark < ready:
+        The changes are read once, in batches from the lowest watermark, and each batch is checked for
+        presence in the index once; then each watch runs its query over the part it has not seen. A failing
+        watch is logged and keeps its watermark (it is checked again next time); the others go on."""
+        ready = self.index.watermark()
+        watches = [w for w in self.store.all() if w.watermark < ready]
+        if not watches:
+            return 0
+        marks = {w.name: w.watermark for w in watches}
+        failed: set[str] = set()
+        fresh, mark = 0, min(marks.values())
+        while mark < ready and len(failed) < len(watches):
             rows = [(seq, a) for seq, a in islice(self.archive.changed_since(mark, batch=self.batch), self.batch)
                     if seq <= ready]
             if not rows:
@@ -68,17 +64,33 @@ class WatchMatcher:
             ids = [article.id for _, article in rows]
             present = self.engine.search(SearchRequest("*", ids=ids, limit=len(ids), snippets=False)).total
             if present < len(ids):  # the index lags its own watermark (being rebuilt?): never skip past it
-                log.warning("event=watch_check_deferred watch=%s reason='%d of %d new articles not searchable "
-                            "yet'", watch.name, len(ids) - present, len(ids))
+                log.warning("event=watch_check_deferred reason='%d of %d new articles not searchable yet'",
+                            len(ids) - present, len(ids))
                 break
-            hits = self.engine.search(SearchRequest(watch.query, sources=list(watch.sources), ids=ids, strict=True,
-                                                    limit=len(ids), snippets=False))
-            by_id = {article.id: (seq, article) for seq, article in rows}
-            matches = [Match(story_key(by_id[hit.id][1]), hit.id, by_id[hit.id][0]) for hit in hits.hits]
             upto = rows[-1][0]
-            added = self.store.record_check(watch, upto, matches)
-            if added:
-                log.info("event=watch_matched watch=%s new_matches=%d checked_up_to=%d", watch.name, added, upto)
-            fresh += added
+            for watch in watches:
+                if watch.name in failed or marks[watch.name] >= upto:
+                    continue
+                try:
+                    fresh += self._check_rows(watch, [(q, a) for q, a in rows if q > marks[watch.name]], upto)
+                except KlipingError as exc:
+                    log.warning("event=watch_check_failed watch=%s reason=%r (checked again next time)",
+                                watch.name, str(exc))
+                    failed.add(watch.name)
+                    continue
+                marks[watch.name] = upto
             mark = upto
         return fresh
+
+    def _check_rows(self, watch: Watch, rows: list[tuple[int, Article]], upto: int) -> int:
+        """Run ``watch`` over ``rows`` (changes it has not seen) and record the result up to ``upto``."""
+        matches: list[Match] = []
+        if rows:
+            by_id = {article.id: (seq, article) for seq, article in rows}
+            hits = self.engine.search(SearchRequest(watch.query, sources=list(watch.sources), ids=list(by_id),
+                                                    strict=True, limit=len(by_id), snippets=False))
+            matches = [Match(story_key(by_id[hit.id][1]), hit.id, by_id[hit.id][0]) for hit in hits.hits]
+        added = self.store.record_check(watch, upto, matches)
+        if added:
+            log.info("event=watch_matched watch=%s new_matches=%d checked_up_to=%d", watch.name, added, upto)
+        return added
