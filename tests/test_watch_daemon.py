@@ -86,7 +86,11 @@ def test_kill_9_again_and_again_delivers_each_match_exactly_once(local_site: Loc
             urls[i] = publish(site, i)
         for round_ in range(8):
             daemon = DaemonProcess(config, log_name=f"daemon-{round_:02d}.log")
-            time.sleep(rng.uniform(1.5, 4.5))
+            if round_ % 2:  # a random moment after start-up, however slow the machine: crawl, match, POST
+                daemon.wait_log("event=daemon_started", timeout=60)
+                time.sleep(rng.uniform(0.2, 3.0))
+            else:  # a random moment from the spawn: start-up included
+                time.sleep(rng.uniform(0.5, 3.5))
             daemon.kill9()
             for _ in range(2):
                 urls[len(urls)] = publish(site, len(urls))
