@@ -46,10 +46,11 @@ def test_add_list_test_and_rm(config: Path) -> None:
     try:
         added = kliping(config, "watch", "add", "banjir", "banjir Bekasi", "--webhook", receiver.url)
         assert added.returncode == 0, added.stderr
-        assert "watch banjir saved" in added.stdout
+        assert "watch banjir saved" in added.stdout and "go unsigned" in added.stderr
         listed = json.loads(kliping(config, "watch", "list", "--json").stdout)
         assert [(w["name"], w["query"], w["webhook"], w["pending"]) for w in listed] == [
             ("banjir", "banjir Bekasi", receiver.url, 0)]
+        assert "checked up to archive change 1 of 1" in kliping(config, "watch", "list").stdout
         shown = kliping(config, "watch", "test", "banjir", "--send", env={"KLIPING_WATCH_SECRET": "s3cret"})
         assert shown.returncode == 0, shown.stderr
         assert "1 articles in the archive match" in shown.stdout and "banjir lama di Bekasi" in shown.stdout

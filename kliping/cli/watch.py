@@ -90,6 +90,11 @@ def add(app: Kliping, name: str, query: str, sources: tuple[str, ...], webhook: 
     saved = _store(app).add(watch)
     ways = ", ".join(f"{c} {t}" for c, t in saved.channels()) or "its Atom feed only"
     click.echo(f"watch {saved.name} saved: {saved.query!r}; alerts by {ways}; from archive change {saved.watermark} on")
+    from ingest.alerts.signing import resolve_secret
+
+    if webhook and not resolve_secret(app.config.watch.secret):
+        click.echo("note: no watch.secret (or KLIPING_WATCH_SECRET) is set, so its webhook POSTs go unsigned",
+                   err=True)
 
 
 @command.command("list")
@@ -103,7 +108,7 @@ def list_(app: Kliping, as_json: bool) -> None:
       kliping watch list --json
     """
     store = _store(app)
-    watches, stats = store.all(), store.stats()
+    watches, stats, top = store.all(), store.stats(), app.archive().max_seq()
     if as_json:
         click.echo(json.dumps([{**w.to_dict(), **stats[w.name]} for w in watches], ensure_ascii=False, indent=2))
         return
@@ -116,7 +121,7 @@ def list_(app: Kliping, as_json: bool) -> None:
         click.echo(f"{watch.name}: {watch.query!r}{where}")
         ways = ", ".join(f"{c} {t}" for c, t in watch.channels()) or "Atom feed only"
         click.echo(f"  to {ways}; {s['matches']} matches; deliveries: {s['done']} done, {s['pending']} pending, "
-                   f"{s['failed']} failed; checked up to archive change {watch.watermark}")
+                   f"{s['failed']} failed; checked up to archive change {watch.watermark} of {top}")
         if s["last_error"]:
             click.echo(f"  last error: {s['last_error']}")
         if s["failed"]:
