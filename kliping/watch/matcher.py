@@ -39,6 +39,7 @@ class WatchMatcher:
         # refresh_every=0: the searcher is reopened as soon as a catch-up committed, never a second stale
         self.engine = Engine(index, archive, refresh_every=0.0)
         self.batch = batch
+        self._failing: dict[str, str] = {}  # watch -> the reason its last check failed
 
     def close(self) -> None:
         self.engine.close()
@@ -74,10 +75,14 @@ class WatchMatcher:
                 try:
                     fresh += self._check_rows(watch, [(q, a) for q, a in rows if q > marks[watch.name]], upto)
                 except KlipingError as exc:
-                    log.warning("event=watch_check_failed watch=%s reason=%r (checked again next time)",
-                                watch.name, str(exc))
+                    # said once at warning level per reason, not on every pass while it lasts
+                    level = logging.DEBUG if self._failing.get(watch.name) == str(exc) else logging.WARNING
+                    log.log(level, "event=watch_check_failed watch=%s reason=%r (checked again next time)",
+                            watch.name, str(exc))
+                    self._failing[watch.name] = str(exc)
                     failed.add(watch.name)
                     continue
+                self._failing.pop(watch.name, None)
                 marks[watch.name] = upto
             mark = upto
         return fresh
