@@ -74,9 +74,7 @@ class Dispatcher:
             try:
                 self.deliver(watch, delivery)
             except DeliveryFailed as exc:
-                retry_at = self._failed(delivery, str(exc))
-                if retry_at is not None:
-                    down[delivery.target] = retry_at
+                down[delivery.target] = self._failed(delivery, str(exc))
                 continue
             self.store.mark_done(delivery)
             delivered += 1
@@ -100,9 +98,13 @@ class Dispatcher:
         log.info("event=alert_delivered watch=%s channel=%s key=%s attempts=%d", watch.name, delivery.channel, key,
                  delivery.attempts + 1)
 
-    def _failed(self, delivery: Delivery, error: str) -> str | None:
-        """Schedule the retry (returns its time), or mark the delivery failed past max_age (returns None)."""
+    def _failed(self, delivery: Delivery, error: str) -> str:
+        """Schedule the retry, or mark the delivery failed past max_age; returns when the receiver's other
+        deliveries may be tried (a receiver that failed one is not asked again in the same pass)."""
         now = datetime.now(UTC)
+        delay = retry_delay(delivery.attempts + 1, self.settings.seconds("backoff"),
+                            self.settings.seconds("max_backoff"))
+        retry_at = (now + timedelta(seconds=delay)).isoformat(timespec="milliseconds")
         if now - _parse(delivery.created_at) >= timedelta(seconds=self.settings.seconds("max_age")):
             log.warning("event=alert_failed watch=%s channel=%s target=%s attempts=%d reason=%r (past watch.max_age;"
                         " kliping watch retry %s sends it again)", delivery.watch, delivery.channel, delivery.target,
@@ -111,10 +113,7 @@ class Dispatcher:
                 self.store.mark_failed(delivery, error)
             except KlipingError as exc:
                 log.warning("event=outbox_write_failed reason=%r", str(exc))
-            return None
-        delay = retry_delay(delivery.attempts + 1, self.settings.seconds("backoff"),
-                            self.settings.seconds("max_backoff"))
-        retry_at = (now + timedelta(seconds=delay)).isoformat(timespec="milliseconds")
+            return retry_at
         log.info("event=alert_retry watch=%s channel=%s attempts=%d retry_in=%.1fs reason=%r", delivery.watch,
                  delivery.channel, delivery.attempts + 1, delay, error)
         self.store.mark_retry(delivery, retry_at, error)
