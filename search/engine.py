@@ -24,8 +24,10 @@ from index.schema import NO_DATE
 from index.store import SearchIndex
 from index.whoosh_private import expanded_words
 from kliping.errors import QueryError
+from search.aliases import AliasTable, shipped
 from search.cost import QueryBudget, expands
 from search.docarrays import DocArrays
+from search.expand import Applied, expand_aliases
 from search.limits import MAX_LIMIT, MAX_PAGE
 from search.postings import PostingCache
 from search.query import check_expansion, did_you_mean, parse_query
@@ -57,6 +59,8 @@ class SearchRequest:
     snippets: bool = True
     #: Seconds the query may run before it stops with QueryTooCostly (None: search.cost's default).
     time_budget: float | None = None
+    #: Expand names by the alias groups (``Jokowi`` also finds "Joko Widodo"): ``--no-alias`` turns it off.
+    aliases: bool = True
 
 
 @dataclass
@@ -86,6 +90,8 @@ class SearchResults:
     size: int = 10
     facets: dict[str, dict[str, int]] | None = None
     suggestion: str | None = None
+    #: The alias groups the query was expanded by (what ``--explain`` shows).
+    aliases: list[Applied] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"total": self.total, "page": self.page, "size": self.size,
@@ -94,6 +100,8 @@ class SearchResults:
             data["facets"] = self.facets
         if self.suggestion:
             data["did_you_mean"] = self.suggestion
+        if self.aliases:
+            data["aliases"] = [applied.to_dict() for applied in self.aliases]
         return data
 
 
@@ -138,8 +146,9 @@ class Engine:
     """
 
     def __init__(self, index: SearchIndex, archive: Archive, *, refresh_every: float = 1.0,
-                 ranking: Ranking = DEFAULT_RANKING) -> None:
+                 ranking: Ranking = DEFAULT_RANKING, aliases: AliasTable | None = None) -> None:
         self.index = index
+        self.aliases = aliases if aliases is not None else shipped()
         self.archive = archive
         self.ranking = ranking
         self.refresh_every = refresh_every
@@ -196,10 +205,13 @@ class Engine:
     def _search(self, searcher, arrays: DocArrays,  # type: ignore[no-untyped-def]
                 request: SearchRequest) -> SearchResults:
         budget = QueryBudget(request.time_budget) if request.time_budget is not None else QueryBudget()
+        applied: list[Applied] = []
         if request.like:
             parsed = self._like_query(searcher, request.like)
         else:
             parsed = parse_query(request.query, searcher.schema)
+            if request.aliases:
+                parsed, applied = expand_aliases(parsed, request.query, self.aliases, searcher.schema)
             check_expansion(parsed, searcher.reader(), query_text=request.query, budget=budget)
         evaluator = Evaluator(searcher, arrays, self._postings, self.ranking, budget)
         ids, scores = evaluator.matches(compile_query(parsed, searcher.reader()))
@@ -225,7 +237,7 @@ class Engine:
         if len(ids) < FEW_HITS and not request.like:
             suggestion = did_you_mean(searcher, request.query)
         return SearchResults(total=len(ids), hits=hits, page=request.page, size=request.limit,
-                             facets=facets, suggestion=suggestion)
+                             facets=facets, suggestion=suggestion, aliases=applied)
 
     def _filter(self, searcher, request: SearchRequest, arrays: DocArrays,  # type: ignore[no-untyped-def]
                 evaluator: Evaluator) -> np.ndarray | None:
