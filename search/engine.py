@@ -10,8 +10,9 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from whoosh import query as wq
@@ -103,6 +104,23 @@ class SearchResults:
         if self.aliases:
             data["aliases"] = [applied.to_dict() for applied in self.aliases]
         return data
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class Matched:
+    """What a request matched, for :meth:`Engine.over_matches`: live document numbers (sorted) with their
+    scores, and ``allowed``, the filters alone over every document (None: no filter)."""
+
+    searcher: Any
+    arrays: DocArrays
+    parsed: wq.Query
+    aliases: list[Applied]
+    ids: np.ndarray
+    scores: np.ndarray
+    allowed: np.ndarray | None
 
 
 class _Lane:
@@ -202,8 +220,20 @@ class Engine:
                 lane.arrays = DocArrays(searcher.reader())
             return self._search(searcher, lane.arrays, request)
 
-    def _search(self, searcher, arrays: DocArrays,  # type: ignore[no-untyped-def]
-                request: SearchRequest) -> SearchResults:
+    def over_matches(self, request: SearchRequest, work: Callable[[Matched], T]) -> T:
+        """``work`` over every live document the request matches, its filters applied, under the lane's
+        lock (the searcher and its arrays serve one query at a time): counting all matches
+        (:mod:`search.trend`) instead of ranking a page."""
+        _validate(request)
+        lane = self._expanding if not request.like and expands(request.query) else self._plain
+        with lane.lock:
+            searcher = self._current(lane)
+            if lane.arrays is None:
+                lane.arrays = DocArrays(searcher.reader())
+            return work(self._matches(searcher, lane.arrays, request))
+
+    def _matches(self, searcher, arrays: DocArrays, request: SearchRequest) -> Matched:  # type: ignore[no-untyped-def]
+        """The request's query parsed (its aliases expanded) and evaluated, its filters applied."""
         budget = QueryBudget(request.time_budget) if request.time_budget is not None else QueryBudget()
         applied: list[Applied] = []
         if request.like:
@@ -219,6 +249,12 @@ class Engine:
         if allowed is not None:
             keep = allowed[ids]
             ids, scores = ids[keep], scores[keep]
+        return Matched(searcher, arrays, parsed, applied, ids, scores, allowed)
+
+    def _search(self, searcher, arrays: DocArrays,  # type: ignore[no-untyped-def]
+                request: SearchRequest) -> SearchResults:
+        matched = self._matches(searcher, arrays, request)
+        parsed, applied, ids, scores = matched.parsed, matched.aliases, matched.ids, matched.scores
         wanted = request.page * request.limit
         browsing = isinstance(parsed, wq.Every)  # ``*``: every score is the same, so newest first
         if request.sort == "relevance" and not browsing:

@@ -75,7 +75,7 @@ def expand_aliases(parsed: wq.Query, text: str, table: AliasTable, schema: Any) 
 
 
 def _walk(q: wq.Query, text: str, table: AliasTable, schema: Any, applied: list[Applied]) -> wq.Query:
-    if type(q) is RootWord:
+    if _free(q):
         return _runs([q], text, table, schema, applied)[0]
     if type(q) is FastPhrase or type(q) is wq.Term:
         return _phrase(q, table, schema, applied)

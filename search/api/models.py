@@ -48,6 +48,23 @@ class SearchResponse(BaseModel):
         None, description="The names the query was expanded by (absent when none applied, or alias=false).")
 
 
+class TrendBucket(BaseModel):
+    start: str = Field(description="First day of the bucket (YYYY-MM-DD, WIB); weeks start on Monday.")
+    count: int = Field(description="Articles matching the query in the bucket.")
+    total: int = Field(description="Every article archived in the bucket (within the source filter).")
+    share: float = Field(description="count / total (0 when nothing is archived then).")
+
+
+class TrendResponse(BaseModel):
+    query: str
+    by: str = Field(description="day, week or month.")
+    collapsed: bool = Field(description="Copies of one story counted once.")
+    matched: int = Field(description="Dated matching articles, all buckets.")
+    undated: int = Field(description="Matching articles with no publish date (in no bucket).")
+    buckets: list[TrendBucket]
+    aliases: list[AliasApplied] | None = None
+
+
 class ArticleResponse(BaseModel):
     id: str
     url: str
