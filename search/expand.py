@@ -49,11 +49,14 @@ class AliasQuery(wq.Or):
     """
 
     def __init__(self, subqueries: list[wq.Query], *, label: str, typed_index: int = -1,
-                 boost: float = 1.0) -> None:
+                 loose: tuple[RootWord, ...] = (), boost: float = 1.0) -> None:
         super().__init__(subqueries, boost=boost)
         self.label = label
         #: Which subquery is the name as typed (-1: none): it earns the exact-form bonus.
         self.typed_index = typed_index
+        #: A name typed as free words: those words, which still find (ranked below the name) the articles
+        #: holding them apart, as free words do, so recall never falls below the words' own.
+        self.loose = loose
 
     def normalize(self) -> wq.Query:
         return self
@@ -118,7 +121,8 @@ def _runs(parts: list[wq.Query], text: str, table: AliasTable, schema: Any,
         length, group, typed = found
         # one word as typed keeps every form of its root; a run of words is the name, a phrase
         own = parts[i] if length == 1 else None
-        out.append(_group_query(group, typed, own, parts[i].fieldname, schema, applied))
+        loose = tuple(parts[i:i + length]) if length > 1 else ()
+        out.append(_group_query(group, typed, own, parts[i].fieldname, schema, applied, loose))
         i += length
     return out
 
@@ -136,7 +140,7 @@ def _phrase(q: wq.Query, table: AliasTable, schema: Any, applied: list[Applied])
 
 
 def _group_query(group: Group, typed: str, own: wq.Query | None, fieldname: str, schema: Any,
-                 applied: list[Applied]) -> wq.Query:
+                 applied: list[Applied], loose: tuple[RootWord, ...] = ()) -> wq.Query:
     names = dict.fromkeys(group.targets())
     ambiguous = [n.text for n in group.names if n.ambiguous and n.text == " ".join(typed.split())]
     names.update(dict.fromkeys(ambiguous))  # an ambiguous name stays in when typed as written
@@ -152,7 +156,9 @@ def _group_query(group: Group, typed: str, own: wq.Query | None, fieldname: str,
                 typed_index = len(subqueries)
             subqueries.append(sub)
     applied.append(Applied(typed=typed, group=group.label, names=tuple(names)))
-    return AliasQuery(subqueries, label=group.label, typed_index=typed_index)
+    # each word typed keeps its one weight: "Joko Widodo" weighs two words, "Jokowi" (however expanded) one
+    weight = float(max(1, len(own_key)))
+    return AliasQuery(subqueries, label=group.label, typed_index=typed_index, loose=loose, boost=weight)
 
 
 def name_query(name: str, fieldname: str, schema: Any) -> wq.Query | None:

@@ -206,6 +206,10 @@ def _bucket(days: np.ndarray, by: Period) -> np.ndarray:
 
 def _labels(first: int, last: int, by: Period) -> list[int]:
     """Every bucket from ``first`` to ``last``, empty ones too (a chart shows the gaps)."""
+    approximate = (last - first) // {"day": 1, "week": 7, "month": 28}[by] + 1
+    if approximate > MAX_BUCKETS * 1.2:  # (refused before the list is built)
+        raise QueryError(f"that is about {approximate} {by}s; narrow it with --from/--to or count by a longer "
+                         "period")
     if by == "day":
         step = [first + i for i in range(last - first + 1)]
     elif by == "week":

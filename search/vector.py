@@ -124,6 +124,8 @@ class AliasNode:
     names: tuple[TermNode | WordNode | PhraseNode, ...]
     own: int
     boost: float
+    #: The words of a name typed as free words (see :class:`search.expand.AliasQuery`).
+    loose: tuple[WordNode, ...] = ()
 
 
 Node = (TermNode | AndNode | OrNode | NotNode | NoneNode | AllNode | PhraseNode | WordNode | AnyNode | MatcherNode
@@ -211,9 +213,10 @@ def _alias(q: AliasQuery, reader: IndexReader) -> Node:
         if isinstance(node, TermNode | WordNode | PhraseNode):
             own = len(names) if i == q.typed_index else own
             names.append(node)
-    if not names:
+    loose = tuple(node for node in (compile_query(word, reader) for word in q.loose) if isinstance(node, WordNode))
+    if not names and not loose:
         return NoneNode()
-    return AliasNode(q.subqueries[0].fieldname, tuple(names), own, float(q.boost))
+    return AliasNode(q.subqueries[0].fieldname, tuple(names), own, float(q.boost), loose)
 
 
 def _as_bytes(word: bytes | str) -> bytes:
@@ -372,11 +375,23 @@ class Evaluator:
         earns the same bounded bonus as a word's typed form."""
         found = [self._name_tf(name) for name in node.names]
         ids, tf = _union(found)
+        if node.loose:  # the words typed apart: their mean score, below the name's where both match
+            apart = _union([self._word(word) for word in node.loose])
+            apart = (apart[0], apart[1] / len(node.loose))
+            if not len(ids):
+                return _scaled(apart, node.boost)
+            named = self._alias(AliasNode(node.fieldname, node.names, node.own, 1.0))
+            every, inverse = np.unique(np.concatenate([named[0], apart[0]]), return_inverse=True)
+            best = np.zeros(len(every))
+            np.maximum.at(best, inverse, np.concatenate([named[1], apart[1]]))
+            return _scaled((every, best), node.boost)
         if not len(ids):
             return _NONE
         r = self.ranking
         n = max(self.arrays.doc_count, 1)
-        idf = float(np.log(1 + (n - len(ids) + 0.5) / (len(ids) + 0.5)))
+        # the weight of the word as typed (the group's, when a name was typed that no article holds)
+        df = len(found[node.own][0]) if node.own >= 0 and len(found[node.own][0]) else len(ids)
+        idf = float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
         avgfl = self.searcher.avg_field_length(node.fieldname) or 1
         norm = r.k1 * ((1 - r.b) + r.b * self.arrays.lengths(node.fieldname)[ids] / avgfl)
         scores = idf * tf * (r.k1 + 1) / (tf + norm)

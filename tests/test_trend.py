@@ -135,3 +135,10 @@ def test_the_command_prints_text_csv_and_json(tmp_path: Path) -> None:
     assert none.returncode == 3
     bad = kliping(config, "trend", "karhutla", "--by", "year")
     assert bad.returncode == 2 and "'year' is not one of" in bad.stderr
+
+
+def test_too_many_buckets_are_refused(engine: Engine) -> None:
+    with pytest.raises(QueryError, match="narrow it with --from/--to"):
+        trend(engine, SearchRequest(query="karhutla", date_from="1900", date_to="2100"), by="day")
+    assert len(trend(engine, SearchRequest(query="karhutla", date_from="1900", date_to="2100"), by="month").buckets) \
+        == 201 * 12
