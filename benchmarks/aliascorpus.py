@@ -40,9 +40,10 @@ def name_docs(engine: Any, name: str) -> np.ndarray:
     return engine.over_matches(request, lambda matched: matched.ids.copy())
 
 
-def query_docs(engine: Any, query: str, *, aliases: bool) -> np.ndarray:
-    """Document numbers a query typed as a user types it matches."""
+def query_docs(engine: Any, query: str, *, aliases: bool, best: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers a query typed as a user types it matches, and its ``best`` first (by relevance)."""
     from search.engine import SearchRequest
+    from search.vector import top
 
     request = SearchRequest(query=query, aliases=aliases, snippets=False)
-    return engine.over_matches(request, lambda matched: matched.ids.copy())
+    return engine.over_matches(request, lambda m: (m.ids.copy(), m.ids[top(m.ids, m.scores, best, descending=True)]))
