@@ -35,6 +35,24 @@ def test_trend_takes_the_search_filters(client: httpx.Client, dataset: Dataset) 
     assert [b["start"] for b in body["buckets"]][0] == "2019-09-10" and len(body["buckets"]) == 11
 
 
+def test_trend_collapse_says_so(client: httpx.Client, dataset: Dataset) -> None:
+    """Until syndication clusters are wired into search.trend.story_keys_for, each article is its own story."""
+    body = client.get("/trend", params={"q": "banjir", "collapse": "true"}).json()
+    assert body["collapsed"] is True
+    assert [b["count"] for b in body["buckets"]] == [b["count"] for b in expected(dataset, "banjir")["buckets"]]
+
+
+def test_a_bad_alias_file_stops_the_api_at_start(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from kliping.config import load_config
+    from kliping.errors import ConfigError
+    from search.api import create_app
+
+    (tmp_path / "mine.txt").write_text("KPK\n", encoding="utf-8")
+    (tmp_path / "config.yaml").write_text("search:\n  aliases: mine.txt\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="mine.txt, line 1: a group needs at least two names"):
+        create_app(load_config(tmp_path / "config.yaml"))
+
+
 def test_trend_refuses_a_bad_period_with_400(client: httpx.Client) -> None:
     response = client.get("/trend", params={"q": "banjir", "by": "year"})
     assert response.status_code == 400 and response.json()["error"]["code"]
@@ -82,6 +100,10 @@ def test_the_search_page_draws_the_weekly_counts(live_url: str) -> None:
         tallest = max(range(len(drawn)), key=lambda i: drawn[i][1])
         assert heights[tallest] == max(heights) > 1  # the busiest week is the tallest bar
         assert f"{want['matched']} artikel per minggu (WIB)" in page.text_content("#trend-caption")
+        page.fill("#q", "Jokowi")  # the names searched besides the one typed are said
+        page.click("button[type=submit]")
+        page.wait_for_selector("main:not([aria-busy])")
+        assert "Jokowi juga dicari sebagai: Joko Widodo" in page.text_content("#status")
         page.fill("#q", "zzzzqqqq")  # nothing matched: no chart
         page.click("button[type=submit]")
         page.wait_for_selector("#trend[hidden]", state="attached")

@@ -81,6 +81,10 @@ async function search() {
     const first = (page - 1) * PAGE_SIZE + 1;
     let status = data.total ? `${data.total} artikel; ${first}–${first + data.hits.length - 1}` : "tidak ada artikel";
     if (data.did_you_mean) status += ` — maksud Anda: ${data.did_you_mean}?`;
+    for (const alias of data.aliases || []) {
+      const others = alias.names.filter((name) => name.toLowerCase() !== alias.typed.toLowerCase());
+      if (others.length) status += ` — ${alias.typed} juga dicari sebagai: ${others.join(", ")}`;
+    }
     $("status").textContent = status;
     $("results").replaceChildren(...data.hits.map(renderHit));
     $("results").start = first;
