@@ -144,9 +144,11 @@ class Kliping:
         CLI and the API search through it."""
         with self._opening:
             if self._engine is None:
+                from search.aliases import aliases_for
                 from search.engine import Engine
 
-                self._engine = Engine(self.index(), self.archive(readonly=True))
+                self._engine = Engine(self.index(), self.archive(readonly=True),
+                                      aliases=aliases_for(self.config.search.aliases))
             return self._engine
 
     def status(self) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import os
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from apscheduler.triggers.cron import CronTrigger
@@ -65,6 +65,8 @@ class Source(_Strict):
     max_articles: int = Field(200, ge=1, description="At most this many new articles per run.")
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
     index_url_template: str | None = Field(None, description="Dated archive page for backfill.")
+    zone: Literal["WIB", "WITA", "WIT"] = Field(
+        "WIB", description="The site's own time zone, for counting its articles by day (kliping trend).")
 
     @field_validator("name")
     @classmethod
@@ -250,6 +252,12 @@ class WatchConfig(_Strict):
 
     def seconds(self, name: str) -> int:
         return parse_interval(getattr(self, name))
+class SearchConfig(_Strict):
+    """Searching: the name aliases a query expands by."""
+
+    aliases: Path | None = Field(
+        None, description="A file of your own alias groups, one per line ('Joko Widodo | Jokowi'), "
+        "added to the shipped list.")
 
 
 class Config(_Strict):
@@ -260,6 +268,7 @@ class Config(_Strict):
     api: ApiConfig = Field(default_factory=ApiConfig)
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
     watch: WatchConfig = Field(default_factory=WatchConfig)
+    search: SearchConfig = Field(default_factory=SearchConfig)
     sources: list[Source] = Field(default_factory=list)
 
     @field_validator("sources")
@@ -296,6 +305,10 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     if not config.data_dir.is_absolute():
         config = config.model_copy(update={"data_dir": (path.parent / config.data_dir).resolve()})
     _check_data_dir(config.data_dir, origin=str(path))
+    aliases = config.search.aliases
+    if aliases is not None and not aliases.is_absolute():
+        search = config.search.model_copy(update={"aliases": (path.parent / aliases).resolve()})
+        config = config.model_copy(update={"search": search})
     return config
 
 

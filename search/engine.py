@@ -10,8 +10,9 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from whoosh import query as wq
@@ -24,8 +25,10 @@ from index.schema import NO_DATE
 from index.store import SearchIndex
 from index.whoosh_private import expanded_words
 from kliping.errors import QueryError
+from search.aliases import AliasTable, shipped
 from search.cost import QueryBudget, expands
 from search.docarrays import DocArrays
+from search.expand import Applied, expand_aliases
 from search.limits import MAX_LIMIT, MAX_PAGE
 from search.postings import PostingCache
 from search.query import check_expansion, did_you_mean, parse_query
@@ -61,6 +64,8 @@ class SearchRequest:
     ids: list[str] | None = None
     #: Every free word required, not ranked by how many match: a watch alerts only on all of its words.
     strict: bool = False
+    #: Expand names by the alias groups (``Jokowi`` also finds "Joko Widodo"): ``--no-alias`` turns it off.
+    aliases: bool = True
 
 
 @dataclass
@@ -90,6 +95,8 @@ class SearchResults:
     size: int = 10
     facets: dict[str, dict[str, int]] | None = None
     suggestion: str | None = None
+    #: The alias groups the query was expanded by (what ``--explain`` shows).
+    aliases: list[Applied] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"total": self.total, "page": self.page, "size": self.size,
@@ -98,7 +105,26 @@ class SearchResults:
             data["facets"] = self.facets
         if self.suggestion:
             data["did_you_mean"] = self.suggestion
+        if self.aliases:
+            data["aliases"] = [applied.to_dict() for applied in self.aliases]
         return data
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class Matched:
+    """What a request matched, for :meth:`Engine.over_matches`: live document numbers (sorted) with their
+    scores, and ``allowed``, the filters alone over every document (None: no filter)."""
+
+    searcher: Any
+    arrays: DocArrays
+    parsed: wq.Query
+    aliases: list[Applied]
+    ids: np.ndarray
+    scores: np.ndarray
+    allowed: np.ndarray | None
 
 
 class _Lane:
@@ -142,8 +168,9 @@ class Engine:
     """
 
     def __init__(self, index: SearchIndex, archive: Archive, *, refresh_every: float = 1.0,
-                 ranking: Ranking = DEFAULT_RANKING) -> None:
+                 ranking: Ranking = DEFAULT_RANKING, aliases: AliasTable | None = None) -> None:
         self.index = index
+        self.aliases = aliases if aliases is not None else shipped()
         self.archive = archive
         self.ranking = ranking
         self.refresh_every = refresh_every
@@ -197,13 +224,28 @@ class Engine:
                 lane.arrays = DocArrays(searcher.reader())
             return self._search(searcher, lane.arrays, request)
 
-    def _search(self, searcher, arrays: DocArrays,  # type: ignore[no-untyped-def]
-                request: SearchRequest) -> SearchResults:
+    def over_matches(self, request: SearchRequest, work: Callable[[Matched], T]) -> T:
+        """``work`` over every live document the request matches, its filters applied, under the lane's
+        lock (the searcher and its arrays serve one query at a time): counting all matches
+        (:mod:`search.trend`) instead of ranking a page."""
+        _validate(request)
+        lane = self._expanding if not request.like and expands(request.query) else self._plain
+        with lane.lock:
+            searcher = self._current(lane)
+            if lane.arrays is None:
+                lane.arrays = DocArrays(searcher.reader())
+            return work(self._matches(searcher, lane.arrays, request))
+
+    def _matches(self, searcher, arrays: DocArrays, request: SearchRequest) -> Matched:  # type: ignore[no-untyped-def]
+        """The request's query parsed (its aliases expanded) and evaluated, its filters applied."""
         budget = QueryBudget(request.time_budget) if request.time_budget is not None else QueryBudget()
+        applied: list[Applied] = []
         if request.like:
             parsed = self._like_query(searcher, request.like)
         else:
             parsed = parse_query(request.query, searcher.schema, relax=not request.strict)
+            if request.aliases:
+                parsed, applied = expand_aliases(parsed, request.query, self.aliases, searcher.schema)
             check_expansion(parsed, searcher.reader(), query_text=request.query, budget=budget)
         evaluator = Evaluator(searcher, arrays, self._postings, self.ranking, budget)
         ids, scores = evaluator.matches(compile_query(parsed, searcher.reader()))
@@ -211,6 +253,12 @@ class Engine:
         if allowed is not None:
             keep = allowed[ids]
             ids, scores = ids[keep], scores[keep]
+        return Matched(searcher, arrays, parsed, applied, ids, scores, allowed)
+
+    def _search(self, searcher, arrays: DocArrays,  # type: ignore[no-untyped-def]
+                request: SearchRequest) -> SearchResults:
+        matched = self._matches(searcher, arrays, request)
+        parsed, applied, ids, scores = matched.parsed, matched.aliases, matched.ids, matched.scores
         wanted = request.page * request.limit
         browsing = isinstance(parsed, wq.Every)  # ``*``: every score is the same, so newest first
         if request.sort == "relevance" and not browsing:
@@ -229,7 +277,7 @@ class Engine:
         if len(ids) < FEW_HITS and not request.like:
             suggestion = did_you_mean(searcher, request.query)
         return SearchResults(total=len(ids), hits=hits, page=request.page, size=request.limit,
-                             facets=facets, suggestion=suggestion)
+                             facets=facets, suggestion=suggestion, aliases=applied)
 
     def _filter(self, searcher, request: SearchRequest, arrays: DocArrays,  # type: ignore[no-untyped-def]
                 evaluator: Evaluator) -> np.ndarray | None:

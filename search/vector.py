@@ -28,6 +28,7 @@ from whoosh.searching import Searcher
 from index.whoosh_private import expanded_words, field_b
 from search.cost import QueryBudget
 from search.docarrays import DocArrays
+from search.expand import AliasQuery
 from search.phrase import FastPhrase, phrase_docs, positions_at
 from search.postings import PostingCache
 from search.query import AnyWords, RootWord
@@ -114,7 +115,21 @@ class MatcherNode:
     query: wq.Query
 
 
-Node = TermNode | AndNode | OrNode | NotNode | NoneNode | AllNode | PhraseNode | WordNode | AnyNode | MatcherNode
+@dataclass(frozen=True)
+class AliasNode:
+    """Any name of an alias group, scored as one word (:meth:`Evaluator._alias`); ``own`` is the
+    position in ``names`` of the name as typed (-1: none), which earns the exact-form bonus."""
+
+    fieldname: str
+    names: tuple[TermNode | WordNode | PhraseNode, ...]
+    own: int
+    boost: float
+    #: The words of a name typed as free words (see :class:`search.expand.AliasQuery`).
+    loose: tuple[WordNode, ...] = ()
+
+
+Node = (TermNode | AndNode | OrNode | NotNode | NoneNode | AllNode | PhraseNode | WordNode | AnyNode | MatcherNode
+        | AliasNode)
 
 _EXPANDING = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)
 
@@ -140,6 +155,8 @@ def compile_query(q: wq.Query, reader: IndexReader) -> Node:
         field = schema[q.fieldname]
         return WordNode(q.fieldname, tuple(field.to_bytes(f) for f in q.forms), field.to_bytes(q.exact),
                         float(q.boost))
+    if kind is AliasQuery and q.subqueries:
+        return _alias(q, reader)
     if kind is AnyWords and q.subqueries:
         return AnyNode(tuple(compile_query(sub, reader) for sub in q.subqueries),
                        tuple(compile_query(sub, reader) for sub in q.required), float(q.boost))
@@ -185,6 +202,21 @@ def _expansion(q: wq.MultiTerm, reader: IndexReader) -> Node:
     if len(terms) == 1:
         return terms[0]
     return OrNode(tuple(terms), float(q.boost), constant=bool(getattr(q, "constantscore", True)))
+
+
+def _alias(q: AliasQuery, reader: IndexReader) -> Node:
+    """An alias group: its names as word, term or phrase nodes (names not in the index drop out)."""
+    names: list[TermNode | WordNode | PhraseNode] = []
+    own = -1
+    for i, sub in enumerate(q.subqueries):
+        node = compile_query(sub, reader)
+        if isinstance(node, TermNode | WordNode | PhraseNode):
+            own = len(names) if i == q.typed_index else own
+            names.append(node)
+    loose = tuple(node for node in (compile_query(word, reader) for word in q.loose) if isinstance(node, WordNode))
+    if not names and not loose:
+        return NoneNode()
+    return AliasNode(q.subqueries[0].fieldname, tuple(names), own, float(q.boost), loose)
 
 
 def _as_bytes(word: bytes | str) -> bytes:
@@ -236,6 +268,8 @@ class Evaluator:
             return self._word(node)
         if isinstance(node, AnyNode):
             return _scaled(self._any(node), node.boost)
+        if isinstance(node, AliasNode):
+            return self._alias(node)
         if isinstance(node, MatcherNode):
             return self._walk(node.query)
         return _NONE
@@ -334,6 +368,54 @@ class Evaluator:
                 at, exact_tf = at[inside], exact_tf[inside]
                 scores[at] += r.exact_bonus * idf * exact_tf * (r.k1 + 1) / (exact_tf + norm[at])
         return ids, scores * node.boost if node.boost != 1.0 else scores
+
+    def _alias(self, node: AliasNode) -> Matches:
+        """One BM25 over the occurrences of every name of the group (see :mod:`search.expand`), as
+        :meth:`_word` scores a root over its forms, so a group weighs one query word; the name as typed
+        earns the same bounded bonus as a word's typed form."""
+        found = [self._name_tf(name) for name in node.names]
+        ids, tf = _union(found)
+        if node.loose:  # the words typed apart: their mean score, below the name's where both match
+            apart = _union([self._word(word) for word in node.loose])
+            apart = (apart[0], apart[1] / len(node.loose))
+            if not len(ids):
+                return _scaled(apart, node.boost)
+            named = self._alias(AliasNode(node.fieldname, node.names, node.own, 1.0))
+            every, inverse = np.unique(np.concatenate([named[0], apart[0]]), return_inverse=True)
+            best = np.zeros(len(every))
+            np.maximum.at(best, inverse, np.concatenate([named[1], apart[1]]))
+            return _scaled((every, best), node.boost)
+        if not len(ids):
+            return _NONE
+        r = self.ranking
+        n = max(self.arrays.doc_count, 1)
+        # the weight of the word as typed (the group's, when a name was typed that no article holds)
+        df = len(found[node.own][0]) if node.own >= 0 and len(found[node.own][0]) else len(ids)
+        idf = float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+        avgfl = self.searcher.avg_field_length(node.fieldname) or 1
+        norm = r.k1 * ((1 - r.b) + r.b * self.arrays.lengths(node.fieldname)[ids] / avgfl)
+        scores = idf * tf * (r.k1 + 1) / (tf + norm)
+        if r.exact_bonus and node.own >= 0 and len(found[node.own][0]):
+            own_ids, own_tf = found[node.own]
+            at = np.searchsorted(ids, own_ids)  # (the typed name's documents are among the group's)
+            scores[at] += r.exact_bonus * idf * own_tf * (r.k1 + 1) / (own_tf + norm[at])
+        return ids, scores * node.boost if node.boost != 1.0 else scores
+
+    def _name_tf(self, name: TermNode | WordNode | PhraseNode) -> Matches:
+        """Documents holding one name, with its occurrences there. A phrase occurs as often as its rarest
+        word there, at most (its positions are not counted one by one)."""
+        if isinstance(name, TermNode):
+            return self._postings(name.fieldname, name.text)
+        if isinstance(name, WordNode):
+            return _union([self._postings(name.fieldname, form) for form in name.forms])
+        docs = self._phrase(name)[0]
+        if not len(docs):
+            return _NONE
+        tf = np.full(len(docs), np.inf)
+        for word in name.words:
+            ids, weights = self._postings(name.fieldname, word)
+            tf = np.minimum(tf, weights[np.isin(ids, docs, assume_unique=True)])
+        return docs, tf
 
     def _any(self, node: AnyNode) -> Matches:
         """Any of the words (within what the required parts match); all of them first when

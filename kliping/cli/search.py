@@ -12,6 +12,7 @@ from kliping.cli import EXIT_NOT_FOUND, pass_app
 from kliping.cli.options import json_option, source_option
 from kliping.errors import NOTHING_ARCHIVED, IndexMissing, NothingArchived
 from search.engine import SearchRequest
+from search.expand import Applied
 from search.limits import MAX_LIMIT, MAX_PAGE
 from search.render import to_csv, to_json, to_text
 
@@ -28,11 +29,14 @@ from search.render import to_csv, to_json, to_text
 @click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
 @click.option("--facets", is_flag=True, help="Also count the hits by source and by month.")
 @click.option("--like", metavar="ID", help="Articles like the one with this id (instead of a query).")
+@click.option("--no-alias", "no_alias", is_flag=True,
+              help="Search names as typed: do not expand Jokowi to Joko Widodo (see search/aliases.txt).")
+@click.option("--explain", is_flag=True, help="Also say which name aliases the query was expanded by (on stderr).")
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV (for spreadsheets).")
 @pass_app
 def command(app, query: str, date_from, date_to, sources, author, sort, limit, page, facets, like,  # type: ignore[no-untyped-def]
-            as_json: bool, as_csv: bool) -> None:
+            no_alias: bool, explain: bool, as_json: bool, as_csv: bool) -> None:
     """Search the archive. QUERY is a question, a sentence or keywords, typed as they
     come, or Whoosh syntax with Indonesian additions.
 
@@ -42,7 +46,9 @@ def command(app, query: str, date_from, date_to, sources, author, sort, limit, p
     ? never decide a match. "quoted phrases" match exactly; "biden putin"~5
     finds the words within five of each other; AND/DAN, OR/ATAU, NOT/BUKAN
     make every part required; fields judul:/title:, penulis:/author:,
-    sumber:/source:; korup* wildcards.
+    sumber:/source:; korup* wildcards. A name finds its other names
+    (Jokowi finds Joko Widodo, KPK finds Komisi Pemberantasan Korupsi);
+    --no-alias turns that off and --explain shows it.
 
     Exits 3 when nothing matched, nothing is on the page asked for, or nothing
     is archived yet; 4 when the archive holds articles but has no index
@@ -54,6 +60,7 @@ def command(app, query: str, date_from, date_to, sources, author, sort, limit, p
       kliping search "Apa penyebab kebakaran hutan di Riau?"
       kliping search 'judul:banjir DAN sumber:kompas' --sort newest
       kliping search korupsi --facets --json
+      kliping search "Cak Imin" --explain
     """
     if not query and not like:
         raise click.UsageError('give a QUERY (e.g. kliping search "sanksi Rusia") or --like ID')
@@ -65,8 +72,11 @@ def command(app, query: str, date_from, date_to, sources, author, sort, limit, p
     _check_searchable(archive, index)
     engine = app.engine()
     request = SearchRequest(query=query, date_from=date_from, date_to=date_to, sources=list(sources),
-                            author=author, sort=sort, limit=limit, page=page, facets=facets, like=like)
+                            author=author, sort=sort, limit=limit, page=page, facets=facets, like=like,
+                            aliases=not no_alias)
     results = engine.search(request)
+    if explain:
+        click.echo(explanation(results.aliases, enabled=not no_alias), err=True)
     if as_json:
         click.echo(to_json(results))
     elif as_csv:
@@ -75,6 +85,16 @@ def command(app, query: str, date_from, date_to, sources, author, sort, limit, p
         click.echo(to_text(results, color=sys.stdout.isatty()))
     if not results.hits:  # nothing matched, or nothing on this page
         raise SystemExit(EXIT_NOT_FOUND)
+
+
+def explanation(applied: list[Applied], *, enabled: bool) -> str:
+    """What ``--explain`` prints: each name the query was expanded by, and to what."""
+    if not enabled:
+        return "aliases: off (--no-alias)"
+    if not applied:
+        return "aliases: none applied"
+    lines = [f"aliases: {a.typed!r} -> {a.group}: " + " | ".join(a.names) for a in applied]
+    return "\n".join(lines)
 
 
 def _check_searchable(archive: Archive, index: SearchIndex) -> None:

@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kliping import __version__
 from kliping.app import Kliping
 from kliping.config import Config, load_config
+from search.aliases import aliases_for
 from search.api.errors import error_response, install_error_handlers
 from search.api.expensive import ExpensiveWorker
 from search.api.guards import BearerAuth, RateLimiter, resolve_token
@@ -53,6 +54,7 @@ public (they hold no articles)."""
 def create_app(config: Config, *, search_timeout: float = SEARCH_TIMEOUT, search_workers: int = SEARCH_WORKERS,
                check_every: float = CHECK_EVERY) -> FastAPI:
     """The whole API for one config, over one application object (closed when the server stops)."""
+    aliases_for(config.search.aliases)  # a wrong alias file stops the server at start, naming its line
     application = Kliping(config=config)
     pool = ThreadPoolExecutor(max_workers=search_workers, thread_name_prefix="kliping-search")
     services = Services(live=LiveIndex(application, check_every=check_every), pool=pool, timeout=search_timeout,

@@ -30,6 +30,12 @@ class SearchHit(BaseModel):
     snippet: str = Field(description="HTML: the article text escaped, matched words in <mark>.")
 
 
+class AliasApplied(BaseModel):
+    typed: str = Field(description="The name as typed in the query.")
+    group: str = Field(description="The alias group's label (its first name).")
+    names: list[str] = Field(description="Every name searched for it.")
+
+
 class SearchResponse(BaseModel):
     total: int = Field(description="How many articles match (all pages).")
     page: int
@@ -38,6 +44,25 @@ class SearchResponse(BaseModel):
     facets: dict[str, dict[str, int]] | None = Field(
         None, description="Hit counts by source and by month (YYYY-MM), when facets=true.")
     did_you_mean: str | None = Field(None, description="A spelling suggestion when few articles match.")
+    aliases: list[AliasApplied] | None = Field(
+        None, description="The names the query was expanded by (absent when none applied, or alias=false).")
+
+
+class TrendBucket(BaseModel):
+    start: str = Field(description="First day of the bucket (YYYY-MM-DD, WIB); weeks start on Monday.")
+    count: int = Field(description="Articles matching the query in the bucket.")
+    total: int = Field(description="Every article archived in the bucket (within the source filter).")
+    share: float = Field(description="count / total (0 when nothing is archived then).")
+
+
+class TrendResponse(BaseModel):
+    query: str
+    by: str = Field(description="day, week or month.")
+    collapsed: bool = Field(description="Copies of one story counted once.")
+    matched: int = Field(description="Dated matching articles, all buckets.")
+    undated: int = Field(description="Matching articles with no publish date (in no bucket).")
+    buckets: list[TrendBucket]
+    aliases: list[AliasApplied] | None = None
 
 
 class ArticleResponse(BaseModel):

@@ -23,11 +23,19 @@ from fastapi.responses import JSONResponse, Response
 from search.api.errors import ApiError
 from search.api.expensive import ExpensiveWorker
 from search.api.live import LiveIndex
-from search.api.models import ArticleResponse, ErrorBody, HealthResponse, SearchResponse, SourcesResponse
+from search.api.models import (
+    ArticleResponse,
+    ErrorBody,
+    HealthResponse,
+    SearchResponse,
+    SourcesResponse,
+    TrendResponse,
+)
 from search.api.watches import watch_router
 from search.cost import expands
 from search.engine import SearchRequest
 from search.limits import API_MAX_SIZE, API_MAX_WINDOW
+from search.trend import story_keys_for, trend
 
 #: Queries with wildcards or fuzzy terms running at once.
 EXPENSIVE_AT_ONCE = 1
@@ -58,7 +66,7 @@ class Services:
 
 
 def data_router(services: Services, dependencies: list[Any]) -> APIRouter:
-    """``/search``, ``/articles/{id}`` and ``/sources``: behind the rate limit and the token."""
+    """``/search``, ``/trend``, ``/articles/{id}`` and ``/sources``: behind the rate limit and the token."""
     router = APIRouter(dependencies=dependencies, responses=_ERRORS)
 
     @router.get("/search", response_model=SearchResponse, summary="Search the archive")
@@ -74,6 +82,8 @@ def data_router(services: Services, dependencies: list[Any]) -> APIRouter:
         page: Annotated[int, Query(ge=1, le=API_MAX_WINDOW)] = 1,
         size: Annotated[int, Query(ge=1, le=API_MAX_SIZE, description=f"Hits per page, at most {API_MAX_SIZE}")] = 10,
         facets: Annotated[bool, Query(description="Also count hits by source and month")] = False,
+        alias: Annotated[bool, Query(description="Expand names by their aliases (Jokowi also finds Joko "
+                                                 "Widodo); `aliases` in the answer says which applied")] = True,
     ) -> JSONResponse:
         """The same JSON as `kliping search --json`. Snippets are HTML with matches in `<mark>`."""
         if page * size > API_MAX_WINDOW:
@@ -81,7 +91,7 @@ def data_router(services: Services, dependencies: list[Any]) -> APIRouter:
                            f"(page {page} of size {size} asked); narrow the query or the dates instead")
         request = SearchRequest(query=q, date_from=date_from, date_to=date_to, sources=list(source),
                                 author=author, sort=sort, limit=size, page=page, facets=facets,
-                                time_budget=services.timeout * BUDGET_SHARE)
+                                time_budget=services.timeout * BUDGET_SHARE, aliases=alias)
         if not expands(q):
             return JSONResponse(await _bounded(services, lambda: services.live.engine().search(request).to_dict()))
         services.live.engine()  # 503 unavailable before anything is indexed, as for plain queries
@@ -102,6 +112,28 @@ def data_router(services: Services, dependencies: list[Any]) -> APIRouter:
                 raise ApiError(503, "unavailable", "the search worker for wildcard and fuzzy queries stopped; "
                                "a new one starts with the next query", headers={"Retry-After": "5"}) from None
             raise
+
+    @router.get("/trend", response_model=TrendResponse, summary="Articles per day, week or month")
+    async def trend_(
+        q: Annotated[str, Query(description="Query, as for /search (`*` counts everything)")],
+        by: Literal["day", "week", "month"] = "week",
+        date_from: Annotated[str | None, Query(alias="from", description="From this date (WIB)")] = None,
+        date_to: Annotated[str | None, Query(alias="to", description="Up to and including this date")] = None,
+        source: Annotated[list[str], Query(description="Only these sources (repeat)")] = [],  # noqa: B006
+        collapse: Annotated[bool, Query(description="Count copies of one story once")] = False,
+        alias: Annotated[bool, Query(description="Expand names by their aliases")] = True,
+    ) -> JSONResponse:
+        """The same JSON as `kliping trend --json`: matches per bucket in WIB (or a source's own zone), with
+        everything archived in the bucket (`total`) and the share. Weeks start on Monday."""
+        request = SearchRequest(query=q, date_from=date_from, date_to=date_to, sources=list(source),
+                                aliases=alias, snippets=False, time_budget=services.timeout * BUDGET_SHARE)
+        zones = {s.name: s.zone for s in services.live.config.sources}
+
+        def count() -> dict[str, Any]:
+            keys = story_keys_for(services.live.archive()) if collapse else None
+            return trend(services.live.engine(), request, by=by, zones=zones, story_keys=keys).to_dict()
+
+        return JSONResponse(await _bounded(services, count))
 
     @router.get("/articles/{article_id}", response_model=ArticleResponse, responses=_NOT_FOUND,
                 summary="One stored article")

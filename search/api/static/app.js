@@ -72,6 +72,7 @@ async function search() {
   p.set("page", page);
   p.set("size", PAGE_SIZE);
   $("article").hidden = true;
+  if (page === 1) showTrend(params());
   $("status").className = "";
   $("status").textContent = "mencari…";
   $("main").setAttribute("aria-busy", "true");
@@ -80,6 +81,10 @@ async function search() {
     const first = (page - 1) * PAGE_SIZE + 1;
     let status = data.total ? `${data.total} artikel; ${first}–${first + data.hits.length - 1}` : "tidak ada artikel";
     if (data.did_you_mean) status += ` — maksud Anda: ${data.did_you_mean}?`;
+    for (const alias of data.aliases || []) {
+      const others = alias.names.filter((name) => name.toLowerCase() !== alias.typed.toLowerCase());
+      if (others.length) status += ` — ${alias.typed} juga dicari sebagai: ${others.join(", ")}`;
+    }
     $("status").textContent = status;
     $("results").replaceChildren(...data.hits.map(renderHit));
     $("results").start = first;
@@ -94,6 +99,59 @@ async function search() {
   } finally {
     $("main").removeAttribute("aria-busy");
   }
+}
+
+// Attention over time: /trend's counts as bars (plain SVG) above the results. Days when the dates span a
+// month or less, weeks (from Monday, WIB) otherwise.
+const SVG = "http://www.w3.org/2000/svg";
+const PERIOD_WORD = { day: "hari", week: "minggu", month: "bulan" };
+
+function period(p) {
+  const from = Date.parse(p.get("from") || ""), to = Date.parse(p.get("to") || "");
+  return from && to && to - from <= 31 * 86400000 ? "day" : "week";
+}
+
+async function showTrend(p) {
+  const q = new URLSearchParams(p);
+  q.set("by", period(p));
+  try {
+    const data = await api("/trend?" + q.toString());
+    drawTrend(data);
+  } catch (error) {
+    $("trend").hidden = true; // the chart is an extra: the results stand without it
+  }
+}
+
+function drawTrend(data) {
+  const chart = $("trend-chart");
+  const buckets = data.buckets || [];
+  if (!data.matched || !buckets.length) {
+    chart.replaceChildren();
+    $("trend").hidden = true;
+    return;
+  }
+  const most = Math.max(...buckets.map((b) => b.count));
+  const width = 600 / buckets.length;
+  const bars = buckets.map((b, i) => {
+    const height = b.count ? Math.max(2, (78 * b.count) / most) : 1;
+    const rect = document.createElementNS(SVG, "rect");
+    rect.setAttribute("x", String(i * width + width * 0.1));
+    rect.setAttribute("width", String(width * 0.8));
+    rect.setAttribute("y", String(80 - height));
+    rect.setAttribute("height", String(height));
+    rect.setAttribute("data-start", b.start);
+    rect.setAttribute("data-count", String(b.count));
+    if (!b.count) rect.setAttribute("class", "empty");
+    const title = document.createElementNS(SVG, "title");
+    title.textContent = `${b.start}: ${b.count} artikel (${(100 * b.share).toFixed(1)}% dari ${b.total})`;
+    rect.append(title);
+    return rect;
+  });
+  chart.replaceChildren(...bars);
+  const first = buckets[0].start, last = buckets[buckets.length - 1].start;
+  $("trend-caption").textContent =
+    `${data.matched} artikel per ${PERIOD_WORD[data.by] || data.by} (WIB), ${first} – ${last}`;
+  $("trend").hidden = false;
 }
 
 async function showArticle(id) {
