@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse, Response
 
 from search.api.errors import ApiError
 from search.api.expensive import ExpensiveWorker
+from search.api.exporting import add_export_route
 from search.api.live import LiveIndex
 from search.api.models import ArticleResponse, ErrorBody, HealthResponse, SearchResponse, SourcesResponse
 from search.cost import expands
@@ -116,6 +117,7 @@ def data_router(services: Services, dependencies: list[Any]) -> APIRouter:
         """Every configured source (and any other found in the archive) with counts and its last crawl."""
         return JSONResponse({"sources": services.live.sources()})
 
+    add_export_route(router, services.live)
     return router
 
 
