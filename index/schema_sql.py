@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_seq ON articles(seq);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE INDEX IF NOT EXISTS articles_source_published ON articles(source, published_utc); -- source health's days
 
 CREATE TABLE IF NOT EXISTS article_versions (
     article_id   TEXT NOT NULL,
