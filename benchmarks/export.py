@@ -1,0 +1,102 @@
+"""Export speed and peak memory: ``kliping export`` over the whole corpus, and over it replicated ×3.
+
+Two archives are built (and kept under ``--data`` for reruns): the 21,940
+articles of ``../shared/corpus``, and the same replicated three times with new
+ids and URLs (65,820 rows: a scaling proxy, to show that memory does not grow
+with the count). Each export runs as its own process (``kliping export '*'
+--format F -o FILE``), its peak RSS read from the kernel when it ends
+(``wait4``). The baseline, in the same run: a plain ``SELECT`` of the same
+columns from the archive written with ``csv.writer`` in a process of its own,
+the least any export can cost.
+
+Run: ``nice -n 10 python benchmarks/export.py`` (``--formats csv`` for a shorter run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import scaled_corpus  # noqa: E402
+from index.archive import Archive  # noqa: E402
+from index.store import SearchIndex  # noqa: E402
+from kliping.article import Article  # noqa: E402
+
+CORPUS_SIZE = 21_940
+
+BASELINE = """
+import csv, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+columns = "id, url, title, source, published, authors, section" + (", body" if sys.argv[3] == "1" else "")
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as out:
+    writer = csv.writer(out)
+    for row in db.execute(f"SELECT {columns} FROM articles"):
+        writer.writerow(row)
+"""
+
+
+def build(data: Path, copies: int) -> Path:
+    """A data dir holding the corpus ``copies`` times, archived and indexed (reused when already there)."""
+    config = data / "config.yaml"
+    if config.exists():
+        return config
+    data.mkdir(parents=True, exist_ok=True)
+    archive = Archive(data / "archive.sqlite3")
+    started = time.perf_counter()
+    for record in scaled_corpus(CORPUS_SIZE * copies):
+        archive.upsert(Article.from_dict(record))
+    SearchIndex(data / "index").catch_up(archive)
+    archive.close()
+    print(f"  built {CORPUS_SIZE * copies:,} articles in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    config.write_text(f"data_dir: {data}\nsources: []\n", encoding="utf-8")
+    return config
+
+
+def run(command: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MB) of one process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode() if process.stderr else ''}")
+    return seconds, usage.ru_maxrss // 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "kliping-bench-export")
+    parser.add_argument("--formats", nargs="+", default=["csv", "jsonl", "parquet"])
+    args = parser.parse_args()
+    out = args.data / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"{'archive':>9} {'what':<24} {'rows':>7} {'seconds':>8} {'rows/s':>8} {'peak MB':>8} {'× baseline':>11}")
+    for copies in (1, 3):
+        config = build(args.data / f"x{copies}", copies)
+        rows = CORPUS_SIZE * copies
+        for body in (False, True):
+            base_s, base_mb = run([sys.executable, "-c", BASELINE, str(config.parent / "archive.sqlite3"),
+                                   str(out / "baseline.csv"), "1" if body else "0"])
+            label = "SELECT dump" + (" +body" if body else "")
+            print(f"{'×' + str(copies):>9} {label:<24} {rows:>7} {base_s:>8.2f} {rows / base_s:>8.0f} "
+                  f"{base_mb:>8} {'1.00':>11}")
+            for fmt in args.formats:
+                command = [sys.executable, "-m", "kliping", "--config", str(config), "export", "*", "--format", fmt,
+                           "-o", str(out / f"export.{fmt}")] + (["--body"] if body else [])
+                seconds, mb = run(command)
+                label = f"kliping export {fmt}" + (" +body" if body else "")
+                print(f"{'×' + str(copies):>9} {label:<24} {rows:>7} {seconds:>8.2f} {rows / seconds:>8.0f} "
+                      f"{mb:>8} {f'{seconds / base_s:.2f}':>11}")
+
+
+if __name__ == "__main__":
+    main()
