@@ -44,17 +44,14 @@ from typing import Any
 
 #: Sentences shorter than this are not looked at for leaks ("(ant)", "Baca juga:").
 MIN_LINE = 40
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\s,]+(?=[\"“'A-Z0-9])|\n+")
+#: Where a sentence or paragraph ends; a crude cut (a decimal point cuts too) that only needs to cut the
+#: same text the same way on every page, at a quarter of the cost of a careful one.
+_SENTENCE_END = re.compile(r"[.!?\n][\s,]*")
 
 
 def line_keys(body: str) -> frozenset[int]:
-    """The body's sentences worth comparing across pages, as hashes (lower-cased, spaces collapsed)."""
-    keys = set()
-    for part in _SENTENCE_END.split(body):
-        text = " ".join(part.lower().split())
-        if len(text) >= MIN_LINE:
-            keys.add(hash(text))
-    return frozenset(keys)
+    """The body's sentences worth comparing across pages, as hashes (lower-cased)."""
+    return frozenset(hash(part) for part in _SENTENCE_END.split(body.lower()) if len(part) >= MIN_LINE)
 
 
 @dataclass(frozen=True)
