@@ -99,6 +99,11 @@ def test_a_bad_query_is_a_usage_error_and_leaves_no_file(imported: Path, tmp_pat
     assert not out.exists() and not list(tmp_path.glob("*.part"))
 
 
+def test_an_output_in_a_missing_folder_is_refused_before_the_query(imported: Path, tmp_path: Path) -> None:
+    result = kliping(imported, "export", "*", "-o", str(tmp_path / "nowhere" / "x.csv"))
+    assert result.returncode == 2 and "there is no folder" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_crawled_articles_cite_their_warc_record(news_site: NewsSite, make_config) -> None:  # type: ignore[no-untyped-def]
     pages = news_site.gold_pages()[:4]
     for page in pages:

@@ -46,6 +46,9 @@ def command(app, query: str, date_from, date_to, sources, fmt: str, body: bool, 
     """
     if fmt == "parquet" and output is None and sys.stdout.isatty():
         raise click.UsageError("parquet is binary: give -o FILE, or redirect standard output to a file")
+    if output is not None and not output.parent.is_dir():
+        raise click.UsageError(f"cannot write {output}: there is no folder {output.parent}; create it, or give "
+                               "-o a path in an existing folder")
     archive = app.archive(readonly=True)
     _check_searchable(archive, app.index())
     request = ExportRequest(query=query, date_from=date_from, date_to=date_to, sources=list(sources), body=body)
@@ -70,5 +73,7 @@ def _write_whole(path: Path, chunks) -> None:  # type: ignore[no-untyped-def]
             for chunk in chunks:
                 fh.write(chunk)
         os.replace(partial, path)
+    except PermissionError as exc:
+        raise click.ClickException(f"cannot write {path} ({exc.strerror}); choose another -o path") from None
     finally:
         partial.unlink(missing_ok=True)
