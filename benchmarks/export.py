@@ -5,7 +5,9 @@ articles of ``../shared/corpus``, and the same replicated three times with new
 ids and URLs (65,820 rows: a scaling proxy, to show that memory does not grow
 with the count). Each export runs as its own process (``kliping export '*'
 --format F -o FILE``), its peak RSS read from the kernel when it ends
-(``wait4``), its time the best of ``--repeat`` runs. The baseline, in the same run: a plain ``SELECT`` of the same
+(``wait4``), its time the best of ``--repeat`` runs; one more run under
+tracemalloc gives the peak of its Python heap, which RSS blurs with the
+memory-mapped index files it reads through. The baseline, in the same run: a plain ``SELECT`` of the same
 columns from the archive written with ``csv.writer`` in a process of its own,
 the least any export can cost.
 
@@ -66,6 +68,27 @@ def _build(data: Path, copies: int) -> None:
     config.write_text(f"data_dir: {data}\nsources: []\n", encoding="utf-8")
 
 
+HEAP = """
+import sys, tracemalloc
+tracemalloc.start()
+from kliping.cli import main
+sys.argv = ["kliping", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print(tracemalloc.get_traced_memory()[1], file=sys.stderr)
+"""
+
+
+def heap_peak(args: list[str]) -> float:
+    """Peak of the Python heap (tracemalloc, MB) of one export: what the process itself allocated, without
+    the memory-mapped index files and shared libraries that RSS also counts."""
+    result = subprocess.run([sys.executable, "-c", HEAP, *args], env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            capture_output=True, text=True, check=True)
+    return int(result.stderr.strip().splitlines()[-1]) / 2**20
+
+
 def run(command: list[str], repeat: int) -> tuple[float, int]:
     """Best wall seconds of ``repeat`` runs of one process, and its largest peak RSS (MB)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -93,7 +116,8 @@ def main() -> None:
         return
     out = args.data / "out"
     out.mkdir(parents=True, exist_ok=True)
-    print(f"{'archive':>9} {'what':<30} {'rows':>7} {'seconds':>8} {'rows/s':>8} {'peak MB':>8} {'× baseline':>11}")
+    print(f"{'archive':>9} {'what':<30} {'rows':>7} {'seconds':>8} {'rows/s':>8} {'peak MB':>8} {'× baseline':>11}"
+          f" {'heap MB':>8}")
     for copies in (1, 3):
         config = build(args.data / f"x{copies}", copies)
         rows = CORPUS_SIZE * copies
@@ -102,14 +126,14 @@ def main() -> None:
                                    str(out / "baseline.csv"), "1" if body else "0"], args.repeat)
             label = "SELECT dump" + (" +body" if body else "")
             print(f"{'×' + str(copies):>9} {label:<30} {rows:>7} {base_s:>8.2f} {rows / base_s:>8.0f} "
-                  f"{base_mb:>8} {'1.00':>11}")
+                  f"{base_mb:>8} {'1.00':>11}", flush=True)
             for fmt in args.formats:
-                command = [sys.executable, "-m", "kliping", "--config", str(config), "export", "*", "--format", fmt,
-                           "-o", str(out / f"export.{fmt}")] + (["--body"] if body else [])
-                seconds, mb = run(command, args.repeat)
+                export = ["--config", str(config), "export", "*", "--format", fmt, "-o", str(out / f"export.{fmt}")]
+                export += ["--body"] if body else []
+                seconds, mb = run([sys.executable, "-m", "kliping", *export], args.repeat)
                 label = f"kliping export {fmt}" + (" +body" if body else "")
                 print(f"{'×' + str(copies):>9} {label:<30} {rows:>7} {seconds:>8.2f} {rows / seconds:>8.0f} "
-                      f"{mb:>8} {f'{seconds / base_s:.2f}':>11}")
+                      f"{mb:>8} {f'{seconds / base_s:.2f}':>11} {heap_peak(export):>8.1f}", flush=True)
 
 
 if __name__ == "__main__":
