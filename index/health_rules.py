@@ -215,7 +215,9 @@ def judge(group: Measures, normal: Baseline, rules: Rules, *, scope: str,
 
 
 def alarm_event(source: str, period: str, partial: dict[str, Any], *, raised_at: str, rules: Rules) -> dict[str, Any]:
-    """The alarm as one plain JSON event (what the log, the status and, later, the webhook carry)."""
-    return {"event": "source_health_alarm", "source": source, "period": period, **partial,
+    """The alarm as one plain JSON event (what the log, the status and, later, the webhook carry): ``type`` as
+    the watch alerts' events name theirs (``watch.match``), ``id`` stable for the same alarm (the idempotency
+    key a webhook delivery would send)."""
+    return {"type": "source.health_alarm", "source": source, "period": period, **partial,
             "raised_at": raised_at, "rule": rules.describe(),
             "id": f"{source}|{partial['measure']}|{partial['direction']}|{partial['scope']}|{period}"}
