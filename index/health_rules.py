@@ -19,7 +19,9 @@ days (from its first archived day on), each with a floor so tiny sources and
 quiet days do not flap:
 
 * volume, on the last complete day: a drop when the count is below
-  ``mean - k·σ`` and below half the mean; a surge when above ``mean + k·σ``
+  ``mean - k·σ`` and below half the mean, or is zero after 7 days each with
+  an article for a source averaging 10 a day or more (a stop, however much
+  its days vary; a day without news at that mean is a 1-in-20,000 chance); a surge when above ``mean + k·σ``
   and above twice the mean plus 5; only for sources averaging 5 a day or more.
   The day in progress can only surge (a drop is not known before the day ends);
 * a quality share (undated, unauthored, template leak, not an article), on
@@ -123,6 +125,7 @@ class Rules:
     min_day_articles: int = 3  # a day counts in a quality baseline with this many articles
     min_history: int = 7  # days of baseline before any alarm
     min_mean_volume: float = 5.0
+    stop_min_mean: float = 10.0  # a day without articles is a stop only for sources averaging this (Poisson: e^-10)
     drop_ratio: float = 0.5
     surge_ratio: float = 2.0
     surge_extra: float = 5.0
@@ -131,7 +134,8 @@ class Rules:
 
     def describe(self) -> str:
         return (f"against the source's last {self.baseline_days} complete WIB days: volume below mean-{self.k:g}σ "
-                f"and {self.drop_ratio:g}×mean, or above mean+{self.k:g}σ and {self.surge_ratio:g}×mean+"
+                f"and {self.drop_ratio:g}×mean (or none after {self.min_history} days with some, mean ≥ "
+                f"{self.stop_min_mean:g}), or above mean+{self.k:g}σ and {self.surge_ratio:g}×mean+"
                 f"{self.surge_extra:g} (mean ≥ {self.min_mean_volume:g}/day); a share above "
                 f"mean+max({self.k:g}σ, {self.share_floor:g}); median length below min(mean-{self.k:g}σ, "
                 f"{self.length_low:g}×mean) or above max(mean+{self.k:g}σ, {self.length_high:g}×mean); "
@@ -144,13 +148,14 @@ class Baseline:
 
     days: int = 0
     volume: tuple[float, float] | None = None
+    steady: bool = False  # an article on each of the last 7 baseline days: a day with none is a stop
     shares: dict[str, tuple[float, float]] = field(default_factory=dict)
     median_length: tuple[float, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         def pair(p: tuple[float, float] | None) -> dict[str, float] | None:
             return {"mean": round(p[0], 3), "sd": round(p[1], 3)} if p else None
-        return {"days": self.days, "volume": pair(self.volume),
+        return {"days": self.days, "volume": pair(self.volume), "steady": self.steady,
                 **{name: pair(self.shares.get(name)) for name in SHARES}, "median_length": pair(self.median_length)}
 
 
@@ -164,6 +169,7 @@ def baseline(days: Iterable[Measures], rules: Rules) -> Baseline:
     out = Baseline(days=len(days))
     if len(days) >= rules.min_history:
         out.volume = _stats([float(d.articles) for d in days])
+        out.steady = all(d.articles for d in days[-rules.min_history:])
     for name in SHARES:
         key = "pages" if name == "not_article" else "articles"
         values = [getattr(d, name) for d in days if getattr(d, key) >= rules.min_day_articles]
@@ -190,8 +196,9 @@ def judge(group: Measures, normal: Baseline, rules: Rules, *, scope: str,
         count = float(group.articles)
         low = min(mean - rules.k * sd, rules.drop_ratio * mean)
         high = max(mean + rules.k * sd, rules.surge_ratio * mean + rules.surge_extra)
-        if complete_day and count < low:
-            add("volume", "drop", count, normal.volume, low)
+        stopped = count == 0 and normal.steady and mean >= rules.stop_min_mean
+        if complete_day and (count < low or stopped):
+            add("volume", "drop", count, normal.volume, max(low, 1.0) if count == 0 else low)
         if count > high:
             add("volume", "surge", count, normal.volume, high)
     for name in SHARES:

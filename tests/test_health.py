@@ -140,6 +140,17 @@ def test_a_tiny_source_does_not_flap_on_its_volume() -> None:
     assert judge(Measures(articles=9), normal, Rules(), scope="day", complete_day=True) == []
 
 
+def test_a_steady_source_that_stops_is_a_drop_however_much_its_days_vary() -> None:
+    varied = Baseline(days=28, volume=(40.0, 30.0), steady=True)  # mean - 3σ is below zero
+    [stop] = judge(Measures(articles=0), varied, Rules(), scope="day", complete_day=True)
+    assert (stop["measure"], stop["direction"]) == ("volume", "drop")
+    assert judge(Measures(articles=2), varied, Rules(), scope="day", complete_day=True) == []
+    gappy = Baseline(days=28, volume=(40.0, 30.0), steady=False)  # it had empty days lately: no news
+    assert judge(Measures(articles=0), gappy, Rules(), scope="day", complete_day=True) == []
+    small = Baseline(days=28, volume=(6.0, 4.0), steady=True)  # a day without news happens at 6 a day
+    assert judge(Measures(articles=0), small, Rules(), scope="day", complete_day=True) == []
+
+
 def test_a_day_in_progress_never_counts_as_a_drop() -> None:
     normal = Baseline(days=28, volume=(80.0, 10.0))
     assert judge(Measures(articles=3), normal, Rules(), scope="today", day_in_progress=True) == []
