@@ -34,6 +34,9 @@ _ARTICLE_COLUMNS = (
 )
 
 
+#: What :meth:`Archive.warc_records_for` tells of each record.
+_WARC_KEYS = ("warc_file", "record_offset", "record_id", "payload_digest", "fetched_at")
+
 #: SQLite's result codes for a file that is damaged or not a database at all.
 _UNREADABLE = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 
@@ -371,6 +374,53 @@ class Archive:
         return int(self.db.execute(
             "SELECT COUNT(*) FROM articles WHERE source = ? AND first_seen >= ?", (source, first_seen_after)
         ).fetchone()[0])
+
+    # -- exports and WARC citations -----------------------------------------
+
+    def export_rows(self, ids: list[str]) -> dict[str, sqlite3.Row]:
+        """The exported columns of these articles, by id (one query per batch of ids)."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT id, url, title, source, published, authors, section, body FROM articles WHERE id IN ({marks})",
+            ids)
+        return {row["id"]: row for row in rows}
+
+    def record_warc(self, urls: list[str], warc_file: str, offset: int, record_id: str, payload_digest: str,
+                    fetched_at: str) -> None:
+        """Remember where the latest response for these URLs (asked for, and final) lies in the WARC files."""
+        with self._write() as db:
+            db.executemany(
+                "INSERT INTO warc_records (url, warc_file, record_offset, record_id, payload_digest, fetched_at) "
+                "VALUES (?,?,?,?,?,?) ON CONFLICT (url) DO UPDATE SET warc_file=excluded.warc_file, "
+                "record_offset=excluded.record_offset, record_id=excluded.record_id, "
+                "payload_digest=excluded.payload_digest, fetched_at=excluded.fetched_at",
+                [(url, warc_file, offset, record_id, payload_digest, fetched_at) for url in dict.fromkeys(urls)],
+            )
+
+    def warc_records_for(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The WARC record of each article's latest fetch, by article id: looked up by the article's canonical
+        URL, else by the URLs the crawler asked for that became it (``pages``). Empty for articles never
+        fetched with ``daemon.warc`` on (imported ones), and for an archive older than the table."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        columns = "w.warc_file, w.record_offset, w.record_id, w.payload_digest, w.fetched_at"
+        try:
+            rows = self.db.execute(
+                f"SELECT a.id AS id, 0 AS pref, {columns} FROM articles a JOIN warc_records w ON w.url = a.url "
+                f"WHERE a.id IN ({marks}) UNION ALL "
+                f"SELECT p.article_id AS id, 1 AS pref, {columns} FROM pages p JOIN warc_records w ON w.url = p.url "
+                f"WHERE p.article_id IN ({marks}) ORDER BY pref", [*ids, *ids]).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return {}
+            raise
+        found: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            found.setdefault(row["id"], {k: row[k] for k in _WARC_KEYS})
+        return found
 
     # -- HTTP validators (ingest.fetch.ValidatorStore) -----------------------
 

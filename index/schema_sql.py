@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_seq ON articles(seq);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE INDEX IF NOT EXISTS articles_source_published ON articles(source, published_utc); -- source health's days
 
 CREATE TABLE IF NOT EXISTS article_versions (
     article_id   TEXT NOT NULL,
@@ -82,6 +83,22 @@ CREATE TABLE IF NOT EXISTS backfill_progress ( -- how far `kliping backfill` wal
     done       INTEGER NOT NULL DEFAULT 0,    -- 1 when the day's last page was reached
     updated_at TEXT,
     PRIMARY KEY (source, day)
+);
+
+CREATE TABLE IF NOT EXISTS warc_records (     -- where a fetched URL's latest response lies in data_dir/warc, for citing
+    url            TEXT PRIMARY KEY,           -- the URL asked for, and (a second row) the final URL after redirects
+    warc_file      TEXT NOT NULL,              -- file name under data_dir/warc
+    record_offset  INTEGER NOT NULL,           -- byte offset of the record's gzip member in that file
+    record_id      TEXT NOT NULL,              -- WARC-Record-ID, <urn:uuid:...>
+    payload_digest TEXT NOT NULL,              -- WARC-Payload-Digest, sha1:BASE32 of the HTTP body
+    fetched_at     TEXT NOT NULL               -- WARC-Date (UTC ISO 8601)
+);
+
+CREATE TABLE IF NOT EXISTS health_alarms (    -- source health alarms raised (index/health.py), each once
+    id        TEXT PRIMARY KEY,                 -- source|measure|scope|period: the same alarm is not raised twice
+    source    TEXT NOT NULL,
+    raised_at TEXT NOT NULL,                    -- UTC ISO 8601
+    event     TEXT NOT NULL                     -- the alarm's JSON event
 );
 
 CREATE TABLE IF NOT EXISTS meta (             -- facts about the archive itself

@@ -25,7 +25,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -38,7 +38,7 @@ from warcio.warcwriter import WARCWriter
 
 from ingest.fetch import Response
 
-__all__ = ["WarcRecorder", "WarcResponse", "iter_responses", "warc_files"]
+__all__ = ["WarcRecorder", "WarcResponse", "WrittenRecord", "iter_responses", "warc_files"]
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,18 @@ class WarcResponse:
     offset: int
 
 
+@dataclass(frozen=True)
+class WrittenRecord:
+    """Where a response was written, and the digests that cite it (handed to ``on_record``)."""
+
+    urls: list[str]  # the URL asked for and the final one (once if the same)
+    file: str  # name under the WARC directory
+    offset: int
+    record_id: str
+    payload_digest: str
+    fetched_at: str
+
+
 def should_keep(response: Response) -> bool:
     kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
     return not response.not_modified and 200 <= response.status < 300 and kind in KEPT_TYPES
@@ -73,9 +85,11 @@ class WarcRecorder:
     ``max_bytes`` is ``daemon.warc_max_bytes`` (declared, with its default, in :class:`kliping.config.DaemonConfig`).
     """
 
-    def __init__(self, directory: Path, *, max_bytes: int) -> None:
+    def __init__(self, directory: Path, *, max_bytes: int,
+                 on_record: Callable[[WrittenRecord], None] | None = None) -> None:
         self.directory = Path(directory)
         self.max_bytes = max_bytes
+        self.on_record = on_record  # e.g. the archive's record_warc, so an export can cite the record
         self._lock = threading.Lock()
         self._file: io.BufferedWriter | None = None
         self._writer: WARCWriter | None = None
@@ -89,9 +103,11 @@ class WarcRecorder:
     def write(self, response: Response) -> None:
         with self._lock:
             writer = self._current()
+            assert self._file is not None and self.path is not None
+            offset, name = self._file.tell(), self.path.name
             try:
-                writer.write_record(_record(writer, response))
-                assert self._file is not None
+                record = _record(writer, response)
+                writer.write_record(record)
                 self._file.flush()
             except BaseException:
                 # a half-written record (disk full...) would make readers stop there: start a new file
@@ -99,6 +115,22 @@ class WarcRecorder:
                 raise
             if self._file.tell() >= self.max_bytes:
                 self._close()
+        if self.on_record is not None:
+            self._report(response, record, name, offset)
+
+    def _report(self, response: Response, record, name: str, offset: int) -> None:  # type: ignore[no-untyped-def]
+        """Tell ``on_record`` where the record lies; its failure is logged, never the fetch's."""
+        headers = record.rec_headers
+        written = WrittenRecord(
+            urls=list(dict.fromkeys([response.requested_url, response.url])), file=name, offset=offset,
+            record_id=headers.get_header("WARC-Record-ID") or "",
+            payload_digest=headers.get_header("WARC-Payload-Digest") or "",
+            fetched_at=headers.get_header("WARC-Date") or "")
+        try:
+            assert self.on_record is not None
+            self.on_record(written)
+        except Exception as exc:  # the record is safe in the file; only the citation lookup misses it
+            log.warning("event=warc_record_not_noted url=%s reason=%r", response.url, str(exc))
 
     def close(self) -> None:
         with self._lock:

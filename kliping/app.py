@@ -65,13 +65,20 @@ def warc_dir(config: Config) -> Path:
     return config.data_dir / WARC_DIR
 
 
-def make_warc_recorder(config: Config):  # type: ignore[no-untyped-def]
-    """The fetcher hook that keeps article responses in WARC files, or None if ``daemon.warc`` is off."""
+def make_warc_recorder(config: Config, archive: Archive | None = None):  # type: ignore[no-untyped-def]
+    """The fetcher hook that keeps article responses in WARC files, or None if ``daemon.warc`` is off; with an
+    ``archive``, each record's place and digest is noted there too (``kliping export`` cites it)."""
     if not config.daemon.warc:
         return None
-    from ingest.warc import WarcRecorder
+    from ingest.warc import WarcRecorder, WrittenRecord
 
-    return WarcRecorder(warc_dir(config), max_bytes=config.daemon.warc_max_bytes)
+    def note(record: WrittenRecord) -> None:
+        assert archive is not None
+        archive.record_warc(record.urls, record.file, record.offset, record.record_id, record.payload_digest,
+                            record.fetched_at)
+
+    return WarcRecorder(warc_dir(config), max_bytes=config.daemon.warc_max_bytes,
+                        on_record=note if archive is not None else None)
 
 
 class Kliping:
@@ -161,7 +168,7 @@ class Kliping:
     def fetching(self, archive: Archive | None = None) -> Iterator[Fetcher]:
         """A fetcher (its conditional-GET validators in ``archive``) that keeps article responses in WARC
         files when ``daemon.warc`` is on; both are closed when the block ends, however it ends."""
-        recorder = make_warc_recorder(self.config)
+        recorder = make_warc_recorder(self.config, archive)
         try:
             with make_fetcher(self.config, archive, on_response=recorder) as fetcher:
                 yield fetcher

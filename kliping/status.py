@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from index.archive import Archive
+from index.health import check_source
 from kliping.app import archive_path, open_archive, open_index
 
 
@@ -43,6 +44,7 @@ def collect_status(config) -> dict:  # type: ignore[no-untyped-def]
             "next_run": state.get("next_run") if pid else None,
             "last_error": (run and _run(run)["last_error"]) or state.get("last_error"),  # type: ignore[index]
             "backoff": _backoff(state),
+            "health": check_source(archive, name).to_dict() if archive else {"status": "empty", "alarms": []},
         })
     return {
         "data_dir": str(config.data_dir),

@@ -27,6 +27,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from index.archive import Archive
+from index.health import check_and_emit
 from index.store import SearchIndex
 from ingest.budget import FailureBudget
 from ingest.crawl import Recheck, SourceCrawler, SourceSummary
@@ -141,11 +142,24 @@ class Daemon:
                      summary.unchanged, summary.skipped_robots, summary.failed, summary.seconds, state.failures)
             for error in summary.errors[:20]:
                 log.info("event=page_failed source=%s url=%s reason=%r", source.name, error["url"], error["reason"])
+            self._check_health(source)
         except Exception:  # a bug in one run is logged with its traceback; the schedule goes on
             log.exception("event=run_crashed source=%s", source.name)
             return None
         self.catch_up()
         return summary
+
+    def _check_health(self, source: Source) -> None:
+        """Judge the source's health after its cycle, so a redesign raises an alarm within one cycle."""
+        try:
+            report = check_and_emit(self.archive, source.name)
+        except KlipingError as exc:
+            log.warning("event=health_check_failed source=%s reason=%r", source.name, str(exc))
+            return
+        except Exception:  # a bug in the check must not cost the cycle its index catch-up
+            log.exception("event=health_check_crashed source=%s", source.name)
+            return
+        log.info("event=health source=%s status=%s alarms=%d", source.name, report.status, len(report.alarms))
 
     def _persist_next_run(self, source: Source) -> None:
         job = self.scheduler.get_job(source.name)

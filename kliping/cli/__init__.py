@@ -122,8 +122,8 @@ pass_app = click.make_pass_decorator(Kliping)
 #: defines one click command called ``command``; it is imported only when
 #: needed, so one command's heavy imports never slow or break another.
 COMMAND_MODULES: list[str] = [
-    "extract", "crawl", "daemon", "backfill", "reextract", "search", "trend", "status", "importer", "reindex", "stem",
-    "serve", "watch",
+    "extract", "crawl", "daemon", "backfill", "reextract", "search", "export", "trend", "status", "importer",
+    "reindex", "stem", "serve", "watch",
 ]
 
 #: Commands whose module is named otherwise (``import`` is a Python keyword).

@@ -54,3 +54,19 @@ def _print_source(s: dict) -> None:
                    f"after {s['backoff']['failures_in_a_row']} failed runs in a row")
     if s["last_error"]:
         click.echo(f"{pad}last error: {s['last_error']}")
+    _print_health(s["health"], pad)
+
+
+def _print_health(health: dict, pad: str) -> None:
+    """One line for a healthy source; one per alarm, saying what moved and against what normal."""
+    if health["status"] != "alarm":
+        click.echo(f"{pad}health: {health['status']}")
+        return
+    for alarm in health["alarms"]:
+        value, mean = alarm["value"], alarm["mean"]
+        if alarm["measure"] in ("volume", "median_length"):
+            said = f"{value:g} against a mean of {mean:g} (σ {alarm['sd']:g})"
+        else:
+            said = f"{value:.0%} against a mean of {mean:.0%} (σ {alarm['sd']:.0%})"
+        where = {"day": f"on {alarm['period']}", "today": "today so far", "recent": "in the latest pages"}
+        click.echo(f"{pad}HEALTH ALARM: {alarm['measure']} {alarm['direction']} {where[alarm['scope']]}: {said}")

@@ -7,6 +7,8 @@ schemathesis tests prove the two agree.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 
@@ -97,6 +99,8 @@ class SourceStatus(BaseModel):
     archived: int
     indexed: int
     last_run: LastRun | None
+    health: dict[str, Any] | None = Field(None, description="Source health: status (ok, alarm, learning, empty), "
+                                           "alarms (JSON events), measures (day, today, recent) and the baseline.")
 
 
 class SourcesResponse(BaseModel):

@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse, Response
 
 from search.api.errors import ApiError
 from search.api.expensive import ExpensiveWorker
+from search.api.exporting import add_export_route
 from search.api.live import LiveIndex
 from search.api.models import (
     ArticleResponse,
@@ -150,6 +151,7 @@ def data_router(services: Services, dependencies: list[Any]) -> APIRouter:
         return JSONResponse({"sources": services.live.sources()})
 
     router.include_router(watch_router(services.live))  # /watches/{name}.atom (search/api/watches.py)
+    add_export_route(router, services.live)
     return router
 
 

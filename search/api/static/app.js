@@ -176,13 +176,38 @@ async function loadSources() {
   try {
     const data = await api("/sources");
     for (const source of data.sources) {
-      const option = el("option", `${source.name} (${source.indexed})`);
+      const alarmed = source.health && source.health.status === "alarm";
+      const option = el("option", `${alarmed ? "⚠ " : ""}${source.name} (${source.indexed})`);
       option.value = source.name;
       $("source").append(option);
+      if (alarmed) showAlarms(source);
     }
   } catch (error) {
     // the filter stays at "all sources"; a 401 has shown the token field
   }
+}
+
+const MEASURES = {
+  volume: "jumlah artikel", undated: "tanpa tanggal", unauthored: "tanpa penulis", leak: "teks templat bocor",
+  not_article: "halaman ditolak", median_length: "panjang isi",
+};
+
+function alarmText(alarm) {
+  const share = (x) => Math.round(x * 100) + "%";
+  const counted = alarm.measure === "volume" || alarm.measure === "median_length";
+  const value = counted ? alarm.value : share(alarm.value);
+  const mean = counted ? alarm.mean : share(alarm.mean);
+  const moved = { up: "naik", surge: "melonjak", drop: "turun" }[alarm.direction] || alarm.direction;
+  return `${MEASURES[alarm.measure] || alarm.measure} ${moved}: ${value} (biasanya ${mean})`;
+}
+
+// A small badge per alarmed source: its name, and what moved against its own normal (title: the rule).
+function showAlarms(source) {
+  const badge = el("span", "", "health-badge");
+  badge.append(el("strong", "⚠ " + source.name), el("span", " " + source.health.alarms.map(alarmText).join("; ")));
+  badge.title = source.health.alarms.length ? source.health.alarms[0].rule : "";
+  $("health-alarms").append(badge);
+  $("health-alarms").hidden = false;
 }
 
 function restore() {
