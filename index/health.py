@@ -187,3 +187,33 @@ def raised_alarms(archive: Archive, source: str, *, limit: int = 20) -> list[dic
     except sqlite3.OperationalError:
         return []
     return [json.loads(row[0]) for row in rows]
+
+
+# -- delivering alarms to watch.health_webhook (kliping/watch/health_sender.py sends them) -------------------
+
+
+@dataclass(frozen=True)
+class PendingAlarm:
+    """A raised alarm the health webhook has not taken yet."""
+
+    id: str
+    event: dict[str, Any]
+    raised_at: str
+    attempts: int
+
+
+def due_alarms(archive: Archive, now: str, *, limit: int = 100) -> list[PendingAlarm]:
+    """Pending alarms whose next try is due at ``now`` (UTC ISO 8601), oldest first."""
+    rows = archive.db.execute(
+        "SELECT id, event, raised_at, attempts FROM health_alarms WHERE status = 'pending' "
+        "AND (next_attempt IS NULL OR next_attempt <= ?) ORDER BY raised_at LIMIT ?", (now, limit)).fetchall()
+    return [PendingAlarm(row[0], json.loads(row[1]), row[2], int(row[3])) for row in rows]
+
+
+def settle_alarm(archive: Archive, alarm_id: str, status: str, *, attempts: int, next_attempt: str | None = None,
+                 error: str | None = None) -> None:
+    """Record one delivery try of an alarm: ``done``, ``failed`` (given up), or ``pending`` again at
+    ``next_attempt``."""
+    with archive.transaction() as db:
+        db.execute("UPDATE health_alarms SET status = ?, attempts = ?, next_attempt = ?, last_error = ? "
+                   "WHERE id = ?", (status, attempts, next_attempt, error, alarm_id))

@@ -98,7 +98,12 @@ CREATE TABLE IF NOT EXISTS health_alarms (    -- source health alarms raised (in
     id        TEXT PRIMARY KEY,                 -- source|measure|scope|period: the same alarm is not raised twice
     source    TEXT NOT NULL,
     raised_at TEXT NOT NULL,                    -- UTC ISO 8601
-    event     TEXT NOT NULL                     -- the alarm's JSON event
+    event     TEXT NOT NULL,                    -- the alarm's JSON event
+    -- its delivery to watch.health_webhook (kliping/watch/health_sender.py), retried like an alert
+    status       TEXT NOT NULL DEFAULT 'pending',  -- pending | done | failed (no webhook: stays pending)
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_attempt TEXT,                            -- UTC ISO 8601; NULL: at once
+    last_error   TEXT
 );
 
 CREATE TABLE IF NOT EXISTS meta (             -- facts about the archive itself

@@ -243,6 +243,17 @@ class WatchConfig(_Strict):
     smtp_starttls: bool = Field(False, description="Upgrade the SMTP session with STARTTLS.")
     smtp_user: str | None = Field(None, description="SMTP login; its password in KLIPING_SMTP_PASSWORD.")
     mail_from: str = Field("kliping@localhost", description="From address of e-mail alerts.")
+    health_webhook: str | None = Field(
+        None, description="URL that receives each source health alarm (README 'Source health') as a JSON POST, "
+        "signed and retried like a watch's alerts; none: alarms are only logged and shown by kliping status.")
+
+    @field_validator("health_webhook")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL; give the receiver's full URL, e.g. "
+                             "https://hooks.example.org/kliping")
+        return value
 
     @field_validator("backoff", "max_backoff", "max_age")
     @classmethod

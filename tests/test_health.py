@@ -14,6 +14,7 @@ from cli_runner import kliping, kliping_json
 from corpus import corpus_records
 from daemon_process import DaemonProcess, query, wait_for
 from newssite import NewsSite
+from webhook_receiver import WebhookReceiver
 
 from index.archive import Archive
 from index.dates import WIB
@@ -24,6 +25,7 @@ from kliping.article import Article
 CHANGED = {"name": "berubah", "article_url_pattern": "/(kapanlagi|liputan6|merdeka)/"}
 STEADY = {"name": "tetap", "article_url_pattern": "/(antaranews|kompas|okezone)/"}
 HISTORY_DAYS, PER_DAY = 28, 8
+SECRET = "rahasia-kesehatan"
 
 TEASERS = [
     "Pemerintah Umumkan Kenaikan Harga BBM Bersubsidi Mulai Pekan Depan di Seluruh Indonesia",
@@ -64,10 +66,19 @@ def seed_history(archive: Archive, source: str, records: list[dict], today: date
 
 
 @pytest.fixture
-def history(make_config, news_site: NewsSite):  # type: ignore[no-untyped-def]
+def receiver():  # type: ignore[no-untyped-def]
+    """The newsroom's webhook receiver for health alarms (watch.health_webhook)."""
+    r = WebhookReceiver(SECRET).start()
+    yield r
+    r.stop()
+
+
+@pytest.fixture
+def history(make_config, news_site: NewsSite, receiver: WebhookReceiver):  # type: ignore[no-untyped-def]
     config = make_config([{**CHANGED, "feeds": [news_site.feed_url], "every": "2s"},
                           {**STEADY, "feeds": [news_site.feed_url], "every": "2s"}],
-                         daemon={"jitter": 0, "misfire_grace": "30s"})
+                         daemon={"jitter": 0, "misfire_grace": "30s"},
+                         watch={"secret": SECRET, "health_webhook": receiver.url})
     records = list(corpus_records(2 * HISTORY_DAYS * PER_DAY, every=7))
     archive = Archive(config.parent / "data" / "archive.sqlite3")
     today = datetime.now(WIB).date()
@@ -84,7 +95,7 @@ def _health(config: Path) -> dict[str, dict]:  # type: ignore[type-arg]
 
 @pytest.mark.parametrize("kind, measure_name", [("empty", "not_article"), ("teaser", "leak")])
 def test_a_redesign_raises_an_alarm_within_one_cycle_and_steady_sources_none(  # type: ignore[no-untyped-def]
-        history: Path, news_site: NewsSite, kind: str, measure_name: str) -> None:
+        history: Path, news_site: NewsSite, receiver: WebhookReceiver, kind: str, measure_name: str) -> None:
     before = _health(history)
     assert before[CHANGED["name"]]["status"] == before[STEADY["name"]]["status"] == "ok", before
     changed_pages = []
@@ -103,6 +114,8 @@ def test_a_redesign_raises_an_alarm_within_one_cycle_and_steady_sources_none(  #
         assert "event=health_alarm source=berubah" in daemon.log()  # after its first cycle
         assert "event=health_alarm source=tetap" not in daemon.log()
         wait_for(lambda: daemon.log().count("event=health source=berubah") >= 3, 30, "two more cycles")
+        wait_for(lambda: len(receiver.unique()) >= daemon.log().count("event=health_alarm source=berubah"), 30,
+                 "the alarms at the health webhook")
     finally:
         assert daemon.terminate() == 0
     health = _health(history)
@@ -114,6 +127,11 @@ def test_a_redesign_raises_an_alarm_within_one_cycle_and_steady_sources_none(  #
     assert raised and all(json.loads(e)["source"] == CHANGED["name"] for (e,) in raised)
     # each alarm raised once, however many cycles judged it since
     assert daemon.log().count("event=health_alarm source=berubah") == len(raised)
+    # ... and sent once each through the alerts' webhook, signed, keyed by the alarm's id
+    got = receiver.events()
+    assert sorted(r.key for r in got) == sorted(json.loads(e)["id"] for (e,) in raised), got
+    assert all(r.signed and r.event["type"] == "source.health_alarm" and r.event["source"] == CHANGED["name"]
+               for r in got)
     text = kliping(history, "status").stdout
     assert f"HEALTH ALARM: {measure_name} up in the latest pages" in text
 

@@ -25,6 +25,7 @@ from kliping.errors import KlipingError
 
 if TYPE_CHECKING:
     from kliping.watch.dispatcher import Dispatcher
+    from kliping.watch.health_sender import HealthAlarmSender
     from kliping.watch.matcher import WatchMatcher
 
 __all__ = ["WatchService"]
@@ -46,6 +47,7 @@ class WatchService:
         self.index = index
         self.store = WatchStore(archive)
         self._parts: tuple[WatchMatcher, Dispatcher] | None = None
+        self._health: HealthAlarmSender | None = None  # built when watch.health_webhook is set
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="kliping-watch", daemon=True)
@@ -63,6 +65,8 @@ class WatchService:
         self._wake.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
+        if self._health is not None:
+            self._health.close()
         if self._parts is None:
             return
         matcher, dispatcher = self._parts
@@ -101,7 +105,23 @@ class WatchService:
                 log.warning("event=watch_pass_failed reason=%r (tried again)", str(exc))
             except Exception:  # a bug must not end alerting for the daemon's lifetime
                 log.exception("event=watch_pass_crashed")
+            try:
+                self.send_health_alarms()
+            except KlipingError as exc:
+                log.warning("event=health_alarm_pass_failed reason=%r (tried again)", str(exc))
+            except Exception:
+                log.exception("event=health_alarm_pass_crashed")
             self._wake.wait(self._sleep())
+
+    def send_health_alarms(self) -> int:
+        """Send the source health alarms due to ``watch.health_webhook`` (none configured: nothing)."""
+        if self.settings.health_webhook is None:
+            return 0
+        if self._health is None:
+            from kliping.watch.health_sender import HealthAlarmSender
+
+            self._health = HealthAlarmSender(self.archive, self.settings, self.settings.health_webhook)
+        return self._health.run_due(self._stop)
 
     def _sleep(self) -> float:
         try:
