@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from index.archive import Archive
-from kliping.app import archive_path, open_archive, open_index
+from kliping.app import archive_exists, open_archive, open_index
+from kliping.errors import NothingArchived
 
 
 def collect_status(config) -> dict:  # type: ignore[no-untyped-def]
@@ -21,7 +22,7 @@ def collect_status(config) -> dict:  # type: ignore[no-untyped-def]
     from ingest.daemon.lock import holder_pid
 
     index = open_index(config)
-    archive = open_archive(config, readonly=True) if archive_path(config).exists() else None
+    archive = _archive(config)
     counts, runs, total = (archive.counts_by_source(), archive.last_runs(), archive.count()) if archive else ({}, {}, 0)
     states = _daemon_states(archive)
     pid = holder_pid(config.data_dir)
@@ -52,6 +53,16 @@ def collect_status(config) -> dict:  # type: ignore[no-untyped-def]
                   "drift": drift.reason if drift else None, "changes_to_index": behind},
         "sources": sources,
     }
+
+
+def _archive(config) -> Archive | None:  # type: ignore[no-untyped-def]
+    """The archive read-only, or None when there is none yet (no file; a PostgreSQL database never migrated)."""
+    if not archive_exists(config):
+        return None
+    try:
+        return open_archive(config, readonly=True)
+    except NothingArchived:
+        return None
 
 
 def _daemon_states(archive: Archive | None) -> dict[str, dict[str, Any]]:
