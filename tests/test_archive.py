@@ -1,4 +1,4 @@
-"""The SQLite archive: one row per canonical URL, edits kept, nothing half-written."""
+"""The archive, on SQLite and on PostgreSQL alike: one row per canonical URL, edits kept, nothing half-written."""
 
 from __future__ import annotations
 
@@ -23,8 +23,10 @@ def make(url: str = "https://example.id/a", body: str = "Satu.\n\nDua.", **kw) -
     )
 
 
-@pytest.fixture
-def archive(tmp_path: Path) -> Archive:
+@pytest.fixture(params=["sqlite", "postgres"])
+def archive(request: pytest.FixtureRequest, tmp_path: Path) -> Archive:
+    if request.param == "postgres":
+        return Archive(request.getfixturevalue("pg_url"))
     return Archive(tmp_path / "archive.sqlite3")
 
 
