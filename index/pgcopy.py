@@ -83,7 +83,7 @@ def count_rows(source: sqlite3.Connection, target: PgConnection, tables: list[st
     counts = []
     for table in tables:
         mine = source.execute(f"SELECT COUNT(*) FROM {_quoted(table)}").fetchone()[0]
-        theirs = target.execute(f"SELECT COUNT(*) FROM {_quoted(table)}").fetchone()[0]
+        theirs = _pg_count(target, table)
         counts.append(TableCount(table, int(mine), int(theirs)))
     return counts
 
@@ -136,6 +136,11 @@ def _adopt_identity(source: sqlite3.Connection, target: Archive, db: PgConnectio
         tx.execute("UPDATE meta SET value = ? WHERE key = 'archive_id'", (mine,))
 
 
+def _pg_count(db: PgConnection, table: str) -> int:
+    row = db.execute(f"SELECT COUNT(*) FROM {_quoted(table)}").fetchone()
+    return int(row[0]) if row else 0
+
+
 def _columns(db: PgConnection, table: str) -> dict[str, bool]:
     """The PostgreSQL table's columns, each with whether it is an identity column."""
     rows = db.execute("SELECT column_name, is_identity FROM information_schema.columns "
@@ -162,7 +167,7 @@ def _copy_table(source: sqlite3.Connection, db: PgConnection, table: str,
                            "upgrade kliping and run again")
     total = source.execute(f"SELECT COUNT(*) FROM {_quoted(table)}").fetchone()[0]
     if not _has_key(db, table):
-        present = db.execute(f"SELECT COUNT(*) FROM {_quoted(table)}").fetchone()[0]
+        present = _pg_count(db, table)
         if present == total:  # copied by an earlier run
             if progress:
                 progress(total)
