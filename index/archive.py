@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from index.dates import to_utc_iso
-from index.pgconn import PgConnection, is_postgres_url, redacted
+from index.pgurl import is_postgres_url, redacted
 from index.schema_sql import SCHEMA
 from kliping.article import Article
 from kliping.errors import NOTHING_ARCHIVED, ArchiveError, ConfigError, IncompleteArticle, NothingArchived
@@ -206,6 +206,8 @@ class Archive:
         conn = getattr(self._local, "conn", None)
         if self.url is not None:
             if conn is None or not conn.usable:  # a server restart ends connections: the next use reconnects
+                from index.pgconn import PgConnection  # psycopg loads only for a PostgreSQL archive
+
                 conn = PgConnection(self.url, readonly=self.readonly, timeout=self._timeout)
                 self._local.conn = conn
             return conn  # type: ignore[return-value]  # quacks like one: see index.pgconn

@@ -24,12 +24,14 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import errors as pg_errors
 
+from index.pgurl import is_postgres_url, redacted
 from kliping.errors import ArchiveError
+
+__all__ = ["PgConnection", "Row", "is_postgres_url", "redacted", "to_pyformat"]
 
 #: The advisory lock namespace of kliping (``'klip'``), and the keys used in it.
 LOCK_NAMESPACE = 0x6B6C6970
@@ -42,26 +44,6 @@ LOCK_NAMESPACE = 0x6B6C6970
 WRITE_LOCK = 1
 #: Held (session-scoped) while the schema is migrated, so two daemons starting at once migrate once.
 MIGRATE_LOCK = 2
-
-_SCHEMES = ("postgresql://", "postgres://")
-
-
-def is_postgres_url(target: object) -> bool:
-    """Whether an archive location is a PostgreSQL URL rather than a SQLite file."""
-    return isinstance(target, str) and target.startswith(_SCHEMES)
-
-
-def redacted(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    user = f"{parts.username}:***@" if parts.username else ""
-    return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
-
 
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|\?|%")
 

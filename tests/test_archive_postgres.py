@@ -7,8 +7,12 @@ URL), versioned migrations, a lost connection, leases, the placeholder rewrite.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -19,6 +23,8 @@ from index.pgconn import is_postgres_url, redacted, to_pyformat
 from index.pgschema import MIGRATIONS, latest_version, schema_version
 from kliping.article import Article
 from kliping.errors import ArchiveError, NothingArchived
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def make(url: str, body: str = "Isi berita.") -> Article:
@@ -157,3 +163,13 @@ def test_a_daemon_takes_no_more_than_its_fair_share(pg_url: str) -> None:
     assert second.acquire("w", 4) and second.acquire("x", 4)
     assert not second.acquire("y", 4)  # held by the first, alive
     assert first.holders() == {"w": "b", "x": "b", "y": "a", "z": "a"}
+
+
+def test_the_sqlite_archive_never_loads_psycopg(tmp_path: Path) -> None:
+    """The embedded mode runs on a machine without PostgreSQL and pays nothing for it."""
+    code = ("import sys; from index.archive import Archive; "
+            f"Archive({str(tmp_path / 'a.sqlite3')!r}).count(); print('psycopg' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
