@@ -25,6 +25,7 @@ def collect_status(config) -> dict:  # type: ignore[no-untyped-def]
     archive = _archive(config)
     counts, runs, total = (archive.counts_by_source(), archive.last_runs(), archive.count()) if archive else ({}, {}, 0)
     states = _daemon_states(archive)
+    leases = _leases(archive)
     pid = holder_pid(config.data_dir)
     documents, indexed = _indexed(index)
     drift = index.drift(archive) if archive else None
@@ -44,6 +45,7 @@ def collect_status(config) -> dict:  # type: ignore[no-untyped-def]
             "next_run": state.get("next_run") if pid else None,
             "last_error": (run and _run(run)["last_error"]) or state.get("last_error"),  # type: ignore[index]
             "backoff": _backoff(state),
+            **({"crawled_by": leases.get(name)} if leases is not None else {}),
         })
     return {
         "data_dir": str(config.data_dir),
@@ -63,6 +65,15 @@ def _archive(config) -> Archive | None:  # type: ignore[no-untyped-def]
         return open_archive(config, readonly=True)
     except NothingArchived:
         return None
+
+
+def _leases(archive: Archive | None) -> dict[str, str] | None:
+    """With a PostgreSQL archive, which daemon (host:pid:id) holds each source's lease now; None otherwise."""
+    if archive is None or archive.backend != "postgresql":
+        return None
+    from index.leases import SourceLeases
+
+    return SourceLeases(archive, 0, holder="status").holders()
 
 
 def _daemon_states(archive: Archive | None) -> dict[str, dict[str, Any]]:

@@ -44,6 +44,12 @@ def taken(daemon: DaemonProcess) -> set[str]:
     return set(re.findall(r"event=lease_taken source=(\w+)", daemon.log()))
 
 
+def holder(daemon: DaemonProcess) -> str:
+    found = re.search(r"event=leases_joined holder=(\S+)", daemon.log())
+    assert found, daemon.log()
+    return found.group(1)
+
+
 def crawling(daemon: DaemonProcess, source: str) -> bool:
     """Whether the daemon's last word on ``source`` is that a run started (so it is fetching now)."""
     events = re.findall(rf"event=(run_start|run_end|run_stopped) source={source}\b", daemon.log())
@@ -67,6 +73,9 @@ def test_kill_9_one_of_two_daemons_and_the_other_takes_over(local_site: LocalSit
         return write_config(tmp_path / node / "config.yaml", tmp_path / node / "data", sources,
                             daemon=daemon_settings, archive={"url": pg_url})
 
+    def config_of(node: str) -> Path:
+        return tmp_path / node / "config.yaml"
+
     first = DaemonProcess(config("one"), log_name="daemon.log")
     second: DaemonProcess | None = None
     try:
@@ -77,6 +86,8 @@ def test_kill_9_one_of_two_daemons_and_the_other_takes_over(local_site: LocalSit
         stored = scalar(pg_url, "SELECT COUNT(*) FROM articles")
         assert 0 < stored < total, "the kill should land mid-crawl"
         first_holds = set(names) - taken(second)  # type: ignore[union-attr]
+        shown = {s["name"]: s["crawled_by"] for s in kliping_json(config_of("one"), "status")["sources"]}
+        assert set(shown.values()) == {holder(first), holder(second)}  # type: ignore[arg-type]
         assert len(first_holds) == 1, "each daemon should hold one source"
         wait_for(lambda: crawling(first, *first_holds), 15, "the first daemon to be in the middle of a run")
         first.kill9()

@@ -49,6 +49,8 @@ def _print_source(s: dict) -> None:
     pad = " " * 18
     if s["next_run"]:
         click.echo(f"{pad}next run: {s['next_run']}")
+    if s.get("crawled_by"):  # a PostgreSQL archive shared by several daemons
+        click.echo(f"{pad}crawled by daemon {s['crawled_by']}")
     if s["backoff"]["active"]:
         click.echo(f"{pad}backed off until {s['backoff']['until']} "
                    f"after {s['backoff']['failures_in_a_row']} failed runs in a row")
