@@ -122,8 +122,8 @@ class PgConnection:
         values = [_adapted(v) for v in params]
         statement = sql.strip().rstrip(";")
         if statement.upper() == "BEGIN IMMEDIATE":
-            self._run("BEGIN", None)
-            return self._run("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, WRITE_LOCK])
+            # one round trip: the transaction and its lock (constants, no parameters)
+            return self._run(f"BEGIN; SELECT pg_advisory_xact_lock({LOCK_NAMESPACE}, {WRITE_LOCK})", None)
         if not values and "?" not in sql:
             return self._run(sql, None)
         return self._run(to_pyformat(sql), values)
