@@ -109,3 +109,21 @@ def test_a_bad_archive_url_names_the_key(make_config) -> None:  # type: ignore[n
     config = make_config([], archive={"url": "mysql://localhost/kliping"})
     result = kliping(config, "status")
     assert result.returncode == 2 and "archive.url" in result.stderr and "postgresql://" in result.stderr
+
+
+def test_serve_answers_from_a_postgres_archive(make_config, tmp_path: Path, pg_url: str) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+    from test_api_support import uvicorn_server
+
+    config = make_config([], archive={"url": pg_url})
+    records = list(corpus_records(40, every=31))
+    assert kliping(config, "import", str(write_jsonl(tmp_path / "a.jsonl", records))).returncode == 0
+    with uvicorn_server(config) as base:
+        health = httpx.get(f"{base}/health", timeout=10).json()
+        assert health["archive"]["articles"] == 40 and health["index"]["documents"] == 40
+        found = httpx.get(f"{base}/search", params={"q": f'"{records[3]["title"]}"'}, timeout=30).json()
+        assert found["hits"][0]["url"] == records[3]["url"] and found["hits"][0]["snippet"]
+        article = httpx.get(f"{base}/articles/{found['hits'][0]['id']}", timeout=10).json()
+        assert article["body"].startswith(records[3]["body"].strip()[:40])
+        sources = httpx.get(f"{base}/sources", timeout=30).json()
+        assert sum(s["archived"] for s in sources["sources"]) == 40
