@@ -173,3 +173,29 @@ def test_the_sqlite_archive_never_loads_psycopg(tmp_path: Path) -> None:
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_the_stores_kept_in_the_archive_by_other_modules_run_on_postgres(pg_url: str) -> None:
+    """The daemon's failure budget and backfill's progress write their own SQL through the archive."""
+    from datetime import UTC, date, datetime
+
+    from ingest.backfill import Backfill
+    from ingest.budget import FailureBudget
+    from ingest.crawl import SourceSummary
+    from kliping.config import DaemonConfig
+
+    archive = Archive(pg_url)
+    budget = FailureBudget(archive, DaemonConfig(failure_budget=1, max_backoff="1h"))
+    summary = SourceSummary("s")
+    summary.fail("http://x/rss", "discovery failed: HTTP 503")
+    now = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+    budget.record("s", summary, interval=60, now=now)
+    state = budget.record("s", summary, interval=60, now=now)
+    assert state.failures == 2 and state.backoff_until == "2024-05-01T12:01:00+00:00"
+    assert budget.states()["s"].last_error == "discovery failed: HTTP 503"
+
+    backfill = Backfill(None, archive)  # type: ignore[arg-type]  (only its progress store is used)
+    day = date(2021, 12, 31)
+    backfill._save("s", day, 3, done=False)
+    backfill._save("s", day, 2, done=True)  # a page lower than the one walked never moves progress back
+    assert backfill._progress("s", day) == (3, True)
