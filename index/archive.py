@@ -249,7 +249,7 @@ class Archive:
         except sqlite3.Error as exc:
             if db.in_transaction:
                 db.execute("ROLLBACK")
-            raise ArchiveError(f"archive write failed ({self.path}): {exc}") from exc
+            raise ArchiveError(f"archive write failed ({self.location}): {exc}") from exc
         except BaseException:
             if _can_roll_back(db):
                 db.execute("ROLLBACK")
