@@ -96,7 +96,8 @@ def test_kill_9_one_of_two_daemons_and_the_other_takes_over(local_site: LocalSit
         wait_for(lambda: taken(second) == set(names), LEASE + 8,  # type: ignore[union-attr]
                  "the second daemon to take over the killed one's source")
         took = time.monotonic() - killed_at
-        assert took <= LEASE + 1.0 + 2.0, f"took {took:.1f}s: more than one lease period and a schedule tick"
+        print(f"taken over {took:.1f}s after the kill (lease {LEASE:.0f}s, schedule 1s)")
+        assert took <= LEASE + 1.0 + 3.0, f"took {took:.1f}s: more than one lease period and a schedule tick"
 
         for name in names:  # published after the kill: the survivor crawls them too
             publish(site, name, 100 * names.index(name) + PER_SOURCE)
