@@ -11,6 +11,8 @@ from cli_runner import kliping, kliping_json
 from corpus import corpus_records
 from newssite import NewsSite, write_config
 
+from index.archive import Archive
+
 ARTICLES = 120
 
 
@@ -69,6 +71,10 @@ def test_migrate_archive_copies_everything_once_and_keeps_the_index_in_step(make
     edited = [{**records[0], "body": records[0]["body"] + "\n\nRalat: paragraf tambahan."}]
     assert kliping(config, "import", str(write_jsonl(tmp_path / "b.jsonl", edited))).returncode == 0
     before = kliping_json(config, "search", "*", "--limit", "5")
+    lite = Archive(tmp_path / "data" / "archive.sqlite3")
+    for hour in (1, 2):
+        lite.record_run("lokal", f"2021-12-31T0{hour}:00:00", {"found": hour, "new": hour, "errors": []})
+    lite.close()
 
     first = kliping(config, "migrate-archive", "--to", pg_url, "--json")
     assert first.returncode == 0, first.stderr
@@ -81,6 +87,11 @@ def test_migrate_archive_copies_everything_once_and_keeps_the_index_in_step(make
     assert second.returncode == 0, second.stderr
     assert all(t["copied"] == 0 and t["ok"] for t in json.loads(second.stdout)["tables"])
     assert count(pg_url, "articles") == ARTICLES
+
+    pg = Archive(pg_url)  # the copied runs keep their ids, and the server numbers the next one after them
+    pg.record_run("lokal", "2021-12-31T03:00:00", {"found": 3, "new": 0, "errors": []})
+    assert pg.last_runs()["lokal"]["found"] == 3 and pg.last_runs()["lokal"]["id"] == 3
+    pg.close()
 
     moved = make_config([], archive={"url": pg_url})  # the same data_dir: its Whoosh index, now over PostgreSQL
     status = kliping_json(moved, "status")
