@@ -9,7 +9,8 @@ gives the same over psycopg 3, and is where the dialects' differences live:
 - ``?`` placeholders become ``%s`` (and a literal ``%`` becomes ``%%``);
 - rows are :class:`Row`, read as ``row["name"]``, ``row[0]`` or ``dict(row)``;
 - Python ``bool``, ``date`` and ``datetime`` are stored as SQLite stores them
-  (0/1 and ISO text), since the schema's columns are INTEGER and TEXT;
+  (0/1 and ISO text), since the schema's columns are INTEGER and TEXT; a NUL
+  character in text, which PostgreSQL refuses, is dropped;
 - ``BEGIN IMMEDIATE`` (SQLite: take the one write lock now) becomes ``BEGIN``
   plus a transaction-scoped advisory lock on the archive: one writer at a time,
   as in SQLite. That is what keeps the ``seq`` counter in commit order (see
@@ -59,6 +60,10 @@ def to_pyformat(sql: str) -> str:
 
 
 def _adapted(value: Any) -> Any:
+    if isinstance(value, str):
+        # PostgreSQL's text cannot hold NUL, which SQLite keeps: a page or an imported record with one would
+        # otherwise fail as an archive error and stop its source's every run.
+        return value.replace("\x00", "") if "\x00" in value else value
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, datetime | date):

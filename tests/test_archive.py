@@ -110,3 +110,10 @@ def test_a_failed_write_leaves_nothing_half_written(
     stored = archive.get_by_url("https://example.id/a")
     assert stored is not None and stored.body == "Asli."
     assert archive.versions(stored.id) == []
+
+
+def test_a_nul_character_in_the_text_does_not_stop_the_archive(archive: Archive) -> None:
+    """PostgreSQL's text cannot hold NUL: it is dropped there, where SQLite keeps it; either way it is stored."""
+    assert archive.upsert(make(url="https://example.id/nul", body="Satu.\x00\n\nDua.")) == "new"
+    stored = archive.get_by_url("https://example.id/nul")
+    assert stored is not None and stored.body.replace("\x00", "") == "Satu.\n\nDua."
