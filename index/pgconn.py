@@ -50,11 +50,12 @@ _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|\?|%")
 
 
 def to_pyformat(sql: str) -> str:
-    """``?`` placeholders as psycopg's ``%s``; ``%`` escaped; quoted text and comments left alone."""
+    """``?`` placeholders as psycopg's ``%s``, except in quoted text and comments; every ``%`` escaped as
+    ``%%`` (psycopg reads placeholders in quoted text too)."""
 
     def swap(match: re.Match[str]) -> str:
         token = match.group(0)
-        return "%s" if token == "?" else "%%" if token == "%" else token
+        return "%s" if token == "?" else token.replace("%", "%%")
 
     return _TOKENS.sub(swap, sql)
 

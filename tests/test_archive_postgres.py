@@ -33,8 +33,14 @@ def make(url: str, body: str = "Isi berita.") -> Article:
 
 def test_placeholders_are_rewritten_outside_quotes_and_comments() -> None:
     sql = "SELECT '?', \"a?\", x FROM t WHERE a = ? AND b LIKE '10%' AND c = ? -- why?\n"
-    assert to_pyformat(sql) == "SELECT '?', \"a?\", x FROM t WHERE a = %s AND b LIKE '10%' AND c = %s -- why?\n"
+    assert to_pyformat(sql) == "SELECT '?', \"a?\", x FROM t WHERE a = %s AND b LIKE '10%%' AND c = %s -- why?\n"
     assert to_pyformat("SELECT 5 % ?") == "SELECT 5 %% %s"
+
+
+def test_quoted_question_marks_and_percent_signs_reach_the_server_as_written(pg_url: str) -> None:
+    archive = Archive(pg_url)
+    row = archive.db.execute("SELECT '10%' LIKE ?, '?', 7 % ?, 'it''s?'", ("10%", 4)).fetchone()
+    assert tuple(row) == (True, "?", 3, "it's?")
 
 
 def test_urls_are_told_apart_and_passwords_never_shown() -> None:
