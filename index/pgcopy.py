@@ -96,10 +96,11 @@ def copy_archive(path: Path, url: str, *, progress: Callable[[int], None] | None
     try:
         db: PgConnection = target.db  # type: ignore[assignment]
         _adopt_identity(source, target, db)
+        renumber = not target.is_empty()
         tables = sqlite_tables(source)
         report = CopyReport(str(path), target.location)
         for table in tables:
-            copied = _copy_table(source, db, table, progress, batch)
+            copied = _copy_table(source, db, table, progress, batch, renumber=renumber and table == "articles")
             log.info("event=table_copied table=%s rows=%d", table, copied)
             report.tables.append(TableCount(table, 0, 0, copied))
         for entry, counted in zip(report.tables, count_rows(source, db, tables), strict=True):
@@ -136,6 +137,24 @@ def _adopt_identity(source: sqlite3.Connection, target: Archive, db: PgConnectio
         tx.execute("UPDATE meta SET value = ? WHERE key = 'archive_id'", (mine,))
 
 
+def _renumbered(db: PgConnection, chunk: list[Any], columns: list[str]) -> list[Any]:
+    """The rows of ``chunk`` not in the PostgreSQL archive yet, each with the next ``seq`` there."""
+    where_id, where_seq = columns.index("id"), columns.index("seq")
+    ids = [row[where_id] for row in chunk]
+    present = {row[0] for row in db.execute("SELECT id FROM articles WHERE id = ANY(?)", (ids,)).fetchall()}
+    top_row = db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()
+    top = int(top_row[0]) if top_row else 0
+    fresh = []
+    for row in chunk:
+        if row[where_id] in present:
+            continue
+        top += 1
+        values = list(row)
+        values[where_seq] = top
+        fresh.append(values)
+    return fresh
+
+
 def _pg_count(db: PgConnection, table: str) -> int:
     row = db.execute(f"SELECT COUNT(*) FROM {_quoted(table)}").fetchone()
     return int(row[0]) if row else 0
@@ -155,7 +174,11 @@ def _has_key(db: PgConnection, table: str) -> bool:
 
 
 def _copy_table(source: sqlite3.Connection, db: PgConnection, table: str,
-                progress: Callable[[int], None] | None, batch: int) -> int:
+                progress: Callable[[int], None] | None, batch: int, *, renumber: bool = False) -> int:
+    """Copy one table's missing rows. With ``renumber`` (articles, into an archive that already held some),
+    each new article gets the next change number of the PostgreSQL archive instead of its SQLite one: the
+    SQLite numbers may be taken there already, or lie behind the watermark of an index that caught up from
+    the PostgreSQL archive since, which would then never index the article."""
     wanted = [row[1] for row in source.execute(f"PRAGMA table_info({_quoted(table)})")]
     there = _columns(db, table)
     if not there:
@@ -181,17 +204,20 @@ def _copy_table(source: sqlite3.Connection, db: PgConnection, table: str,
     rows = source.execute(f"SELECT {names} FROM {_quoted(table)}")
     copied = 0
     while chunk := rows.fetchmany(batch):
-        db.execute("BEGIN")
+        read = len(chunk)
+        db.execute("BEGIN IMMEDIATE" if renumber else "BEGIN")  # the archive's write lock: seqs in commit order
         try:
-            cursor = db.executemany(insert, chunk)
+            if renumber:
+                chunk = _renumbered(db, chunk, wanted)
+            added = max(db.executemany(insert, chunk).rowcount, 0) if chunk else 0
             db.execute("COMMIT")
         except BaseException:
             if db.usable and db.in_transaction:
                 db.execute("ROLLBACK")
             raise
-        copied += max(cursor.rowcount, 0)  # rows inserted: those already there are skipped
+        copied += added  # rows inserted: those already there are skipped
         if progress:
-            progress(len(chunk))
+            progress(read)
     for column, identity in there.items():
         if identity:  # the next id the server hands out follows the copied ones
             db.execute(f"SELECT setval(pg_get_serial_sequence(?, ?), GREATEST(m, 1), m > 0) FROM "

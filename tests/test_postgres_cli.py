@@ -138,3 +138,30 @@ def test_serve_answers_from_a_postgres_archive(make_config, tmp_path: Path, pg_u
         assert article["body"].startswith(records[3]["body"].strip()[:40])
         sources = httpx.get(f"{base}/sources", timeout=30).json()
         assert sum(s["archived"] for s in sources["sources"]) == 40
+
+
+def test_migrating_again_after_writes_on_both_sides_gives_new_articles_new_change_numbers(  # type: ignore[no-untyped-def]
+        make_config, tmp_path: Path, pg_url: str) -> None:
+    """A second migrate-archive, after the PostgreSQL archive was written to directly: the SQLite archive's
+    newer articles must not reuse change numbers taken there (an index past them would never see them)."""
+    from index.store import SearchIndex
+
+    config = make_config([])
+    records = list(corpus_records(12, every=41))
+    assert kliping(config, "import", str(write_jsonl(tmp_path / "a.jsonl", records[:8]))).returncode == 0
+    assert kliping(config, "migrate-archive", "--to", pg_url).returncode == 0
+    other = write_config(tmp_path / "other.yaml", tmp_path / "other-data", [], archive={"url": pg_url})
+    assert kliping(other, "import", str(write_jsonl(tmp_path / "b.jsonl", records[8:10]))).returncode == 0
+    watermark = SearchIndex(tmp_path / "other-data" / "index").watermark()
+    assert watermark == 10  # that machine's index caught up to the archive's change 10
+    assert kliping(config, "import", str(write_jsonl(tmp_path / "c.jsonl", records[10:]))).returncode == 0
+
+    again = kliping(config, "migrate-archive", "--to", pg_url, "--json")
+    assert again.returncode == 1, again.stdout  # PostgreSQL holds two articles SQLite does not: said, not hidden
+    articles = next(t for t in json.loads(again.stdout)["tables"] if t["table"] == "articles")
+    assert (articles["sqlite"], articles["postgres"], articles["copied"]) == (10, 12, 2)
+    with psycopg.connect(pg_url) as conn:
+        seqs = [row[0] for row in conn.execute("SELECT seq FROM articles ORDER BY seq").fetchall()]
+    assert seqs == list(range(1, 13))  # the two copied now came after change 10
+    assert kliping(other, "reindex", "--catch-up").returncode == 0
+    assert kliping_json(other, "status")["index"]["documents"] == 12
