@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from index.archive import Archive
-from kliping.app import archive_exists, open_archive, open_index
+from kliping.app import archive_exists, archive_path, open_archive, open_index
 from kliping.errors import NothingArchived
 
 
@@ -50,7 +50,7 @@ def collect_status(config) -> dict:  # type: ignore[no-untyped-def]
     return {
         "data_dir": str(config.data_dir),
         "daemon": {"running": pid is not None, "pid": pid},
-        "archive": {"articles": total},
+        "archive": {"articles": total, "location": _location(config)},
         "index": {"documents": documents, "watermark": index.watermark(), "in_step": drift is None and not behind,
                   "drift": drift.reason if drift else None, "changes_to_index": behind},
         "sources": sources,
@@ -65,6 +65,15 @@ def _archive(config) -> Archive | None:  # type: ignore[no-untyped-def]
         return open_archive(config, readonly=True)
     except NothingArchived:
         return None
+
+
+def _location(config) -> str:  # type: ignore[no-untyped-def]
+    """Where the archive is: its SQLite file, or its PostgreSQL server (without the password)."""
+    if config.archive.url:
+        from index.pgurl import redacted
+
+        return redacted(config.archive.url)
+    return str(archive_path(config))
 
 
 def _leases(archive: Archive | None) -> dict[str, str] | None:

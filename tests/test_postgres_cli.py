@@ -42,6 +42,8 @@ def test_crawl_status_search_import_reindex_on_postgres(news_site: NewsSite, mak
 
     status = kliping_json(config, "status")
     assert status["archive"]["articles"] == stored and status["index"]["in_step"]
+    assert status["archive"]["location"] == pg_url
+    assert f"archive at: {pg_url}" in kliping(config, "status").stdout
     assert status["sources"][0]["archived"] == stored and status["sources"][0]["last_run"]["new"] == stored
 
     title = news_site.gold(news_site.gold_pages()[0])["title"]

@@ -28,6 +28,7 @@ def command(app, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     daemon = status["daemon"]
     click.echo(f"daemon: {'running, pid ' + str(daemon['pid']) if daemon['running'] else 'not running'}")
     click.echo(f"archive: {status['archive']['articles']} articles; index: {status['index']['documents']} documents")
+    click.echo(f"archive at: {status['archive']['location']}")
     click.echo(f"index: {_in_step(status['index'])}")
     for s in status["sources"]:
         _print_source(s)
