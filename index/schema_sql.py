@@ -88,4 +88,37 @@ CREATE TABLE IF NOT EXISTS meta (             -- facts about the archive itself
     key   TEXT PRIMARY KEY,                   -- archive_id: a random id made once, so an index knows its archive
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS watches (          -- saved searches that alert (kliping watch; index/watches.py)
+    name       TEXT PRIMARY KEY,
+    query      TEXT NOT NULL,
+    sources    TEXT NOT NULL DEFAULT '[]',    -- JSON list; empty: every source
+    webhook    TEXT,
+    email      TEXT,
+    watermark  INTEGER NOT NULL,              -- articles.seq checked up to (only later changes can alert)
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS watch_matches (    -- the ledger: one row per watch and story, ever
+    watch      TEXT NOT NULL,
+    story_key  TEXT NOT NULL,                 -- kliping.watch.keys.story_key: the article id for now
+    article_id TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    matched_at TEXT NOT NULL,
+    PRIMARY KEY (watch, story_key)
+);
+
+CREATE TABLE IF NOT EXISTS watch_deliveries ( -- the outbox: written with the watermark, then delivered
+    watch        TEXT NOT NULL,
+    story_key    TEXT NOT NULL,
+    channel      TEXT NOT NULL,               -- webhook | email
+    target       TEXT NOT NULL,               -- the URL or address at the time of the match
+    status       TEXT NOT NULL,               -- pending | done | failed
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_attempt TEXT NOT NULL,               -- UTC ISO 8601
+    created_at   TEXT NOT NULL,
+    delivered_at TEXT,
+    last_error   TEXT,
+    PRIMARY KEY (watch, story_key, channel)
+);
+CREATE INDEX IF NOT EXISTS watch_deliveries_due ON watch_deliveries(status, next_attempt);
 """

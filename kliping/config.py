@@ -244,6 +244,34 @@ class ApiConfig(_Strict):
         return proxies
 
 
+class WatchConfig(_Strict):
+    """Saved searches that alert (``kliping watch``): how alerts are signed, retried and mailed."""
+
+    secret: str | None = Field(
+        None, description="HMAC-SHA256 key that signs every webhook POST (X-Kliping-Signature); "
+        "the KLIPING_WATCH_SECRET environment variable wins over it.")
+    timeout: float = Field(10.0, gt=0, le=300, description="Seconds a webhook POST or an SMTP session may take.")
+    backoff: str = _interval_field("5s", "Wait before the first retry of a failed delivery; each retry waits "
+                                   "twice as long as the last.")
+    max_backoff: str = _interval_field("1h", "Longest wait between two retries of a delivery.")
+    max_age: str = _interval_field("3d", "A delivery still failing this long after its match is marked failed "
+                                   "(shown by kliping watch list; kliping watch retry NAME sends it again).")
+    smtp_host: str | None = Field(None, description="SMTP server for e-mail alerts (--email); none: no e-mail.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_starttls: bool = Field(False, description="Upgrade the SMTP session with STARTTLS.")
+    smtp_user: str | None = Field(None, description="SMTP login; its password in KLIPING_SMTP_PASSWORD.")
+    mail_from: str = Field("kliping@localhost", description="From address of e-mail alerts.")
+
+    @field_validator("backoff", "max_backoff", "max_age")
+    @classmethod
+    def _interval(cls, value: str) -> str:
+        parse_interval(value)
+        return value
+
+    def seconds(self, name: str) -> int:
+        return parse_interval(getattr(self, name))
+
+
 class Config(_Strict):
     """The whole of config.yaml."""
 
@@ -252,6 +280,7 @@ class Config(_Strict):
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     api: ApiConfig = Field(default_factory=ApiConfig)
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
+    watch: WatchConfig = Field(default_factory=WatchConfig)
     sources: list[Source] = Field(default_factory=list)
 
     @field_validator("sources")

@@ -23,8 +23,11 @@ surface (the CLI, the API) turns them into messages in one place::
     │   ├── IndexDrift       the index holds what its archive does not (another or older archive): reindex
     │   └── IndexMissing     the archive holds articles but there is no index: reindex
     ├── AlreadyRunning       another daemon holds the data_dir's lock (carries .pid)
-    └── QueryError           a search query or filter is malformed (carries .query)
-        └── QueryTooCostly   the query ran out of its time or expansion budget
+    ├── QueryError           a search query or filter is malformed (carries .query)
+    │   └── QueryTooCostly   the query ran out of its time or expansion budget
+    ├── WatchError           a saved search cannot be made as asked (bad or taken name, bad URL)
+    │   └── NoSuchWatch      no watch has that name
+    └── DeliveryFailed       an alert (webhook, e-mail) did not reach its receiver; retried with back-off
 """
 
 from __future__ import annotations
@@ -155,3 +158,19 @@ def archive_failed(exc: BaseException) -> bool:
     """Whether ``exc`` is the archive itself failing (disk, lock, corruption): the end of a run,
     unlike a page's article that the archive refused (:class:`IncompleteArticle`)."""
     return isinstance(exc, ArchiveError) and not isinstance(exc, IncompleteArticle)
+
+
+class WatchError(KlipingError):
+    """A saved search (``kliping watch``) that cannot be made as asked: a bad name, a taken name, a bad URL."""
+
+    code = "watch"
+
+
+class NoSuchWatch(WatchError):
+    code = "no_such_watch"
+
+
+class DeliveryFailed(KlipingError):
+    """An alert (webhook POST or e-mail) did not reach its receiver; the outbox retries it with back-off."""
+
+    code = "delivery"

@@ -57,6 +57,10 @@ class SearchRequest:
     snippets: bool = True
     #: Seconds the query may run before it stops with QueryTooCostly (None: search.cost's default).
     time_budget: float | None = None
+    #: Only these article ids (None: all): a watch checks just the articles a crawl added.
+    ids: list[str] | None = None
+    #: Every free word required, not ranked by how many match: a watch alerts only on all of its words.
+    strict: bool = False
 
 
 @dataclass
@@ -199,7 +203,7 @@ class Engine:
         if request.like:
             parsed = self._like_query(searcher, request.like)
         else:
-            parsed = parse_query(request.query, searcher.schema)
+            parsed = parse_query(request.query, searcher.schema, relax=not request.strict)
             check_expansion(parsed, searcher.reader(), query_text=request.query, budget=budget)
         evaluator = Evaluator(searcher, arrays, self._postings, self.ranking, budget)
         ids, scores = evaluator.matches(compile_query(parsed, searcher.reader()))
@@ -312,6 +316,8 @@ def _field_filter(request: SearchRequest, schema) -> wq.Query | None:  # type: i
     parts: list[wq.Query] = []
     if request.sources:
         parts.append(wq.Or([wq.Term("source", s) for s in request.sources]))
+    if request.ids is not None:
+        parts.append(wq.Or([wq.Term("id", i) for i in request.ids]) if request.ids else wq.NullQuery)
     if request.author:  # the name's words as the author field indexes them ("Ma'ruf" -> "maruf")
         words = list(schema["author"].process_text(request.author, mode="query"))
         parts.append(wq.And([wq.Term("author", w) for w in words]) if words else wq.NullQuery)

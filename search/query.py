@@ -228,8 +228,10 @@ def make_parser(schema) -> QueryParser:  # type: ignore[no-untyped-def]
     return parser
 
 
-def parse_query(text: str, schema) -> wq.Query:  # type: ignore[no-untyped-def]
-    """Parse a user query; raise QueryError with a hint when it cannot be read."""
+def parse_query(text: str, schema, *, relax: bool = True) -> wq.Query:  # type: ignore[no-untyped-def]
+    """Parse a user query; raise QueryError with a hint when it cannot be read.
+
+    ``relax=False`` keeps free words side by side all required (see :func:`relaxed`)."""
     text = (text or "").replace("\x00", " ").strip()
     if not text:
         raise QueryError("the query is empty; type some words, e.g. kliping search \"sanksi Rusia\"", query=text)
@@ -249,7 +251,7 @@ def parse_query(text: str, schema) -> wq.Query:  # type: ignore[no-untyped-def]
     if parsed is wq.NullQuery or isinstance(parsed, wq.NullQuery.__class__):
         raise QueryError("the query has no searchable words (only question words, stopwords or punctuation?)",
                          query=text)
-    return relaxed(parsed, text)
+    return relaxed(parsed, text) if relax else parsed
 
 
 def relaxed(parsed: wq.Query, text: str) -> wq.Query:

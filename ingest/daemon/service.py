@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from types import FrameType
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -43,8 +44,11 @@ log = logging.getLogger(__name__)
 class Daemon:
     """Schedules every configured source; ``run()`` blocks until a stop signal."""
 
-    def __init__(self, config: Config, fetcher: Fetcher, archive: Archive, index: SearchIndex) -> None:
+    def __init__(self, config: Config, fetcher: Fetcher, archive: Archive, index: SearchIndex, *,
+                 on_indexed: Callable[[], None] | None = None) -> None:
         settings = config.daemon
+        #: Called after every index catch-up (the watches check what it added: kliping.watch.service).
+        self.on_indexed = on_indexed
         self.config = config
         self.archive = archive
         self.index = index
@@ -174,4 +178,6 @@ class Daemon:
                 return 0
         if done:
             log.info("event=indexed documents=%d watermark=%d", done, self.index.watermark())
+        if self.on_indexed is not None:
+            self.on_indexed()
         return done

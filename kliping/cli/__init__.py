@@ -26,9 +26,11 @@ from kliping.errors import (
     IndexBusy,
     IndexOutdated,
     KlipingError,
+    NoSuchWatch,
     NotAnArticle,
     NothingArchived,
     QueryError,
+    WatchError,
 )
 
 EXIT_FAILED = 1
@@ -67,7 +69,9 @@ class KlipingGroup(click.Group):
 
 
 def exit_code_for(exc: KlipingError) -> int:
-    if isinstance(exc, ConfigError | QueryError):
+    if isinstance(exc, NoSuchWatch):
+        return EXIT_NOT_FOUND
+    if isinstance(exc, ConfigError | QueryError | WatchError):
         return EXIT_USAGE
     if isinstance(exc, NotAnArticle | NothingArchived):
         return EXIT_NOT_FOUND
@@ -119,6 +123,7 @@ pass_app = click.make_pass_decorator(Kliping)
 #: needed, so one command's heavy imports never slow or break another.
 COMMAND_MODULES: list[str] = [
     "extract", "crawl", "daemon", "backfill", "reextract", "search", "status", "importer", "reindex", "stem", "serve",
+    "watch",
     "migrate_archive",
 ]
 

@@ -38,6 +38,12 @@ def command(app) -> None:  # type: ignore[no-untyped-def]
 
 
 def _serve(app: Kliping) -> int:
+    from kliping.watch.service import WatchService
+
     archive = app.archive()
-    with app.fetching(archive) as fetcher:
-        return Daemon(app.config, fetcher, archive, app.index()).run()
+    watches = WatchService(app.config.watch, archive, app.index()).start()  # saved searches: `kliping watch`
+    try:
+        with app.fetching(archive) as fetcher:
+            return Daemon(app.config, fetcher, archive, app.index(), on_indexed=watches.notify).run()
+    finally:
+        watches.stop()

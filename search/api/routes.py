@@ -24,6 +24,7 @@ from search.api.errors import ApiError
 from search.api.expensive import ExpensiveWorker
 from search.api.live import LiveIndex
 from search.api.models import ArticleResponse, ErrorBody, HealthResponse, SearchResponse, SourcesResponse
+from search.api.watches import watch_router
 from search.cost import expands
 from search.engine import SearchRequest
 from search.limits import API_MAX_SIZE, API_MAX_WINDOW
@@ -116,6 +117,7 @@ def data_router(services: Services, dependencies: list[Any]) -> APIRouter:
         """Every configured source (and any other found in the archive) with counts and its last crawl."""
         return JSONResponse({"sources": services.live.sources()})
 
+    router.include_router(watch_router(services.live))  # /watches/{name}.atom (search/api/watches.py)
     return router
 
 
