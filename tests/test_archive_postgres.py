@@ -205,3 +205,31 @@ def test_the_stores_kept_in_the_archive_by_other_modules_run_on_postgres(pg_url:
     backfill._save("s", day, 3, done=False)
     backfill._save("s", day, 2, done=True)  # a page lower than the one walked never moves progress back
     assert backfill._progress("s", day) == (3, True)
+
+
+def test_the_watch_outbox_runs_on_postgres(pg_url: str, tmp_path: Path) -> None:
+    """A store another module added to the archive this week (index/watches.py) runs unchanged on PostgreSQL:
+    matches, the outbox's retries and failures, its statistics and the Atom feed's query."""
+    from index.store import SearchIndex
+    from index.watches import Watch, WatchStore
+    from kliping.watch.matcher import WatchMatcher
+
+    archive = Archive(pg_url)
+    store = WatchStore(archive)
+    store.add(Watch(name="banjir", query="banjir", webhook="http://127.0.0.1:9/hook"))
+    for i in range(3):
+        archive.upsert(make(f"https://contoh.id/banjir/{i}", body=f"Banjir merendam kampung nomor {i}."))
+    index = SearchIndex(tmp_path / "index")
+    index.catch_up(archive)
+    matcher = WatchMatcher(store, archive, index)
+    assert matcher.check() == 3 and matcher.check() == 0  # each story once
+    matcher.close()
+    due = store.due("9999-01-01T00:00:00+00:00")
+    assert len(due) == 3 and store.next_due() is not None
+    store.mark_done(due[0])
+    store.mark_retry(due[1], "9999-01-01T00:00:00+00:00", "HTTP 500")
+    store.mark_failed(due[2], "HTTP 410")
+    stats = store.stats()["banjir"]
+    assert (stats["matches"], stats["done"], stats["pending"], stats["failed"]) == (3, 1, 1, 1)
+    assert store.retry_failed("banjir") == 1
+    assert [m["url"] for m in store.recent_matches("banjir")][-1] == "https://contoh.id/banjir/0"
