@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench clean postgres postgres-stop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ bench: setup
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/stemming.py
 	$(BIN)/python benchmarks/search.py
+
+# A throwaway PostgreSQL server on 127.0.0.1 (installs Debian's postgresql when missing and root); prints its URL
+# for `archive: {url: ...}`. Stop it with `make postgres-stop PG_DIR=<the KLIPING_PG_DIR it printed>`.
+postgres:
+	bash deploy/dev-postgres.sh start
+
+postgres-stop:
+	bash deploy/dev-postgres.sh stop $(PG_DIR)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache

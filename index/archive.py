@@ -1,10 +1,15 @@
-"""The archive: a SQLite database, the durable record of every article.
+"""The archive: a SQLite database (or a PostgreSQL one), the durable record of every article.
 
 The archive is the source of truth. Each article is committed on its own
 (WAL mode), keyed by canonical URL, so a killed process loses at most the page
 in hand. Every insert or change bumps a global ``seq`` counter; the Whoosh index
 remembers the last ``seq`` it holds and catches up from there, which is why the
 index can always be repaired or rebuilt from here.
+
+Given a ``postgresql://`` URL instead of a file, the same class runs on
+PostgreSQL: its SQL is the subset both share (``?`` placeholders, ``ON
+CONFLICT``), and :mod:`index.pgconn` makes a psycopg connection look like a
+sqlite3 one, writes included (one at a time, so ``seq`` follows commit order).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from index.dates import to_utc_iso
+from index.pgurl import is_postgres_url, redacted
 from index.schema_sql import SCHEMA
 from kliping.article import Article
 from kliping.errors import NOTHING_ARCHIVED, ArchiveError, ConfigError, IncompleteArticle, NothingArchived
@@ -150,19 +156,27 @@ def _now() -> str:
 
 
 class Archive:
-    """Articles, fetch memory, HTTP validators and crawl runs in one SQLite file."""
+    """Articles, fetch memory, HTTP validators and crawl runs in one SQLite file, or one PostgreSQL
+    database when ``path`` is a ``postgresql://`` URL."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False, timeout: float = 30.0) -> None:
-        self.path = Path(path)
+        #: "sqlite" or "postgresql": the SQL is the same; a few callers (leases) exist on one only.
+        self.backend = "postgresql" if is_postgres_url(path) else "sqlite"
+        self.url = str(path) if self.backend == "postgresql" else None
+        self.path = Path(path) if self.url is None else Path()
+        #: Where the archive is, for messages: the file, or the URL without its password.
+        self.location = str(self.path) if self.url is None else redacted(self.url)
         self.readonly = readonly
         self._local = threading.local()
         self._timeout = timeout
+        if self.url is not None:
+            self._open_postgres()
+            return
         _check_directory(self.path.parent, create=not readonly)
         if not readonly:
             try:
                 self.db.executescript(SCHEMA)  # idempotent; executescript manages its own transaction
-                self.db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('archive_id', ?)",
-                                (uuid.uuid4().hex,))  # once per archive: copies keep it, another archive differs
+                self._make_identity()
             except ArchiveError:
                 raise
             except sqlite3.Error as exc:
@@ -170,12 +184,36 @@ class Archive:
         elif not self.path.exists():
             raise NothingArchived(f"{NOTHING_ARCHIVED} (there is no {self.path})")
 
+    def _make_identity(self) -> None:
+        self.db.execute("INSERT INTO meta (key, value) VALUES ('archive_id', ?) ON CONFLICT (key) DO NOTHING",
+                        (uuid.uuid4().hex,))  # once per archive: copies keep it, another archive differs
+
+    def _open_postgres(self) -> None:
+        """Migrate the schema (writable) or check there is one (read-only: nothing archived yet otherwise)."""
+        from index.pgschema import migrate, schema_version
+
+        db = self.db
+        if self.readonly:
+            if schema_version(db) == 0:  # type: ignore[arg-type]
+                raise NothingArchived(f"{NOTHING_ARCHIVED} (the PostgreSQL database {self.location} holds no "
+                                      "kliping archive)")
+            return
+        migrate(db)  # type: ignore[arg-type]
+        self._make_identity()
+
     # -- connections -------------------------------------------------------
 
     @property
     def db(self) -> sqlite3.Connection:
         """One connection per thread (sqlite3 connections are not shared)."""
         conn = getattr(self._local, "conn", None)
+        if self.url is not None:
+            if conn is None or not conn.usable:  # a server restart ends connections: the next use reconnects
+                from index.pgconn import PgConnection  # psycopg loads only for a PostgreSQL archive
+
+                conn = PgConnection(self.url, readonly=self.readonly, timeout=self._timeout)
+                self._local.conn = conn
+            return conn  # type: ignore[return-value]  # quacks like one: see index.pgconn
         if conn is None:
             try:
                 if self.readonly:
@@ -214,9 +252,9 @@ class Archive:
         except sqlite3.Error as exc:
             if db.in_transaction:
                 db.execute("ROLLBACK")
-            raise ArchiveError(f"archive write failed ({self.path}): {exc}") from exc
+            raise ArchiveError(f"archive write failed ({self.location}): {exc}") from exc
         except BaseException:
-            if db.in_transaction:
+            if _can_roll_back(db):
                 db.execute("ROLLBACK")
             raise
 
@@ -456,6 +494,11 @@ class Archive:
             "m ON r.id = m.id"
         )
         return {row["source"]: {**dict(row), "errors": json.loads(row["errors"] or "[]")} for row in rows}
+
+
+def _can_roll_back(db: Any) -> bool:
+    """An open transaction on a connection still alive (a lost PostgreSQL connection rolled back itself)."""
+    return bool(getattr(db, "usable", True) and db.in_transaction)
 
 
 def _article(row: sqlite3.Row) -> Article:

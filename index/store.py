@@ -205,8 +205,8 @@ class SearchIndex:
         """
         drift = self.drift(archive)
         if drift and not drift.repairable:
-            raise IndexDrift(f"the index at {self.path} does not match the archive at {archive.path}: {drift.reason}. "
-                             "Rebuild it from the archive with `kliping reindex`")
+            raise IndexDrift(f"the index at {self.path} does not match the archive at {archive.location}: "
+                             f"{drift.reason}. Rebuild it from the archive with `kliping reindex`")
         if drift:
             log.warning("event=index_drift reason=%r (indexing the whole archive again)", drift.reason)
             self._set_watermark(0)

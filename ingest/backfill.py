@@ -159,7 +159,8 @@ class Backfill:
         with self.archive.transaction() as db:
             db.execute(
                 "INSERT INTO backfill_progress (source, day, page, done, updated_at) VALUES (?,?,?,?,?) "
-                "ON CONFLICT(source, day) DO UPDATE SET page=MAX(page, excluded.page), done=excluded.done, "
+                "ON CONFLICT(source, day) DO UPDATE SET page=CASE WHEN excluded.page > backfill_progress.page "
+                "THEN excluded.page ELSE backfill_progress.page END, done=excluded.done, "
                 "updated_at=excluded.updated_at",
                 (source, day.isoformat(), page, int(done), datetime.now(UTC).isoformat(timespec="seconds")),
             )

@@ -38,7 +38,15 @@ def archive_path(config: Config) -> Path:
 
 
 def open_archive(config: Config, *, readonly: bool = False) -> Archive:
+    """The archive config.yaml names: ``archive.url``'s PostgreSQL database, or data_dir's SQLite file."""
+    if config.archive.url:
+        return Archive(config.archive.url, readonly=readonly)
     return archive_in(config.data_dir, readonly=readonly)
+
+
+def archive_exists(config: Config) -> bool:
+    """Whether there may be an archive to read (a PostgreSQL one always may: opening it tells)."""
+    return bool(config.archive.url) or archive_path(config).exists()
 
 
 def open_index(config: Config) -> SearchIndex:
@@ -115,7 +123,7 @@ class Kliping:
             assert self.config_path is not None
             digest = file_digest(self.config_path)
             self._config = load_config(self.config_path)
-            remember(self.config_path, digest, self._config.data_dir)
+            remember(self.config_path, digest, self._config.data_dir, self._config.archive.url)
         return self._config
 
     @property
@@ -130,14 +138,28 @@ class Kliping:
                 return found
         return self.config.data_dir
 
+    @property
+    def archive_url(self) -> str | None:
+        """``archive.url`` (a PostgreSQL archive), or None for the SQLite file in data_dir; like
+        :attr:`data_dir`, without loading pydantic when this very file validated before."""
+        if self._config is None and self.config_path is not None:
+            from kliping.configcache import known_archive_url
+
+            found = known_archive_url(self.config_path)
+            if found is not None:
+                return found[0]
+        return self.config.archive.url
+
     def archive_exists(self) -> bool:
-        return (self.data_dir / ARCHIVE_FILE).exists()
+        return self.archive_url is not None or (self.data_dir / ARCHIVE_FILE).exists()
 
     def archive(self, *, readonly: bool = False) -> Archive:
-        """The archive (one per mode), opened on first use."""
+        """The archive (one per mode), opened on first use: PostgreSQL's when ``archive.url`` is set."""
         with self._opening:
             if readonly not in self._archives:
-                self._archives[readonly] = archive_in(self.data_dir, readonly=readonly)
+                url = self.archive_url
+                self._archives[readonly] = (Archive(url, readonly=readonly) if url
+                                            else archive_in(self.data_dir, readonly=readonly))
             return self._archives[readonly]
 
     def index(self) -> SearchIndex:

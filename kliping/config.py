@@ -190,8 +190,11 @@ class DaemonConfig(_Strict):
     warc: bool = Field(True, description="Keep every fetched article response in WARC files under data_dir/warc.")
     warc_max_bytes: int = Field(
         100_000_000, ge=10_000, description="Start a new WARC file once the current one is this big.")
+    lease: str = _interval_field(
+        "60s", "With a PostgreSQL archive: how long a daemon's claim on a source outlives its last heartbeat, "
+        "so another daemon takes the source over this long after the first died.")
 
-    @field_validator("misfire_grace", "max_backoff", "recheck_within", "recheck_every")
+    @field_validator("misfire_grace", "max_backoff", "recheck_within", "recheck_every", "lease")
     @classmethod
     def _interval(cls, value: str) -> str:
         parse_interval(value)
@@ -200,6 +203,23 @@ class DaemonConfig(_Strict):
     def seconds(self, name: str) -> int:
         """One of the interval settings in seconds, e.g. ``seconds("max_backoff")``."""
         return parse_interval(getattr(self, name))
+
+
+class ArchiveConfig(_Strict):
+    """Where the archive lives: the embedded SQLite file under data_dir, or a PostgreSQL server."""
+
+    url: str | None = Field(
+        None, description="A postgresql://user@host:port/database URL to keep the archive on PostgreSQL "
+        "(several daemons may then share it); unset: data_dir/archive.sqlite3. Give the password by "
+        "PGPASSWORD or ~/.pgpass rather than here.")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError(f"{value!r} is not a PostgreSQL URL; write postgresql://USER@HOST:PORT/DATABASE, "
+                             "or remove archive.url to keep the archive in data_dir")
+        return value
 
 
 class ApiConfig(_Strict):
@@ -275,6 +295,7 @@ class Config(_Strict):
     """The whole of config.yaml."""
 
     data_dir: Path = Field(Path("./data"), description="Where the archive, the index and the WARC files live.")
+    archive: ArchiveConfig = Field(default_factory=ArchiveConfig)
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     api: ApiConfig = Field(default_factory=ApiConfig)
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)

@@ -23,6 +23,7 @@ import sys
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 RECORD_FILE = "validated-configs.json"
 #: Config files remembered (the most recently recorded).
@@ -81,13 +82,30 @@ def known_data_dir(path: str | os.PathLike[str]) -> Path | None:
     return Path(record["data_dir"])
 
 
-def remember(path: str | os.PathLike[str], digest: str | None, data_dir: Path) -> None:
-    """Record that the file whose bytes hash to ``digest`` validated and gave ``data_dir`` (best effort)."""
+def known_archive_url(path: str | os.PathLike[str]) -> tuple[str | None] | None:
+    """``(archive.url,)`` as this exact config file gave it when it last validated (``(None,)``: the SQLite
+    archive in data_dir), or None when unknown (then load it in full)."""
+    if known_data_dir(path) is None:
+        return None
+    record = _records().get(_key(path))
+    if not isinstance(record, dict) or "archive_url" not in record:
+        return None
+    url = record["archive_url"]
+    return (url,) if url is None or isinstance(url, str) else None
+
+
+def remember(path: str | os.PathLike[str], digest: str | None, data_dir: Path,
+             archive_url: str | None = None) -> None:
+    """Record that the file whose bytes hash to ``digest`` validated and gave ``data_dir`` (best effort).
+
+    An ``archive_url`` with a password in it is not written down: that file then always loads in full."""
     if digest is None or digest != file_digest(path):  # changed while it was loading: record nothing
         return
     records = _records()
     key = _key(path)
-    entry = {"sha256": digest, "code": code_fingerprint(), "data_dir": str(data_dir)}
+    entry: dict[str, Any] = {"sha256": digest, "code": code_fingerprint(), "data_dir": str(data_dir)}
+    if archive_url is None or (urlsplit(archive_url).password is None and "password" not in archive_url):
+        entry["archive_url"] = archive_url
     if records.get(key) == entry:
         return
     records.pop(key, None)

@@ -14,7 +14,8 @@ from typing import Any
 
 from index.archive import Archive
 from index.health import check_source
-from kliping.app import archive_path, open_archive, open_index
+from kliping.app import archive_exists, archive_path, open_archive, open_index
+from kliping.errors import NothingArchived
 
 
 def collect_status(config) -> dict:  # type: ignore[no-untyped-def]
@@ -22,9 +23,10 @@ def collect_status(config) -> dict:  # type: ignore[no-untyped-def]
     from ingest.daemon.lock import holder_pid
 
     index = open_index(config)
-    archive = open_archive(config, readonly=True) if archive_path(config).exists() else None
+    archive = _archive(config)
     counts, runs, total = (archive.counts_by_source(), archive.last_runs(), archive.count()) if archive else ({}, {}, 0)
     states = _daemon_states(archive)
+    leases = _leases(archive)
     pid = holder_pid(config.data_dir)
     documents, indexed = _indexed(index)
     drift = index.drift(archive) if archive else None
@@ -45,15 +47,44 @@ def collect_status(config) -> dict:  # type: ignore[no-untyped-def]
             "last_error": (run and _run(run)["last_error"]) or state.get("last_error"),  # type: ignore[index]
             "backoff": _backoff(state),
             "health": check_source(archive, name).to_dict() if archive else {"status": "empty", "alarms": []},
+            **({"crawled_by": leases.get(name)} if leases is not None else {}),
         })
     return {
         "data_dir": str(config.data_dir),
         "daemon": {"running": pid is not None, "pid": pid},
-        "archive": {"articles": total},
+        "archive": {"articles": total, "location": _location(config)},
         "index": {"documents": documents, "watermark": index.watermark(), "in_step": drift is None and not behind,
                   "drift": drift.reason if drift else None, "changes_to_index": behind},
         "sources": sources,
     }
+
+
+def _archive(config) -> Archive | None:  # type: ignore[no-untyped-def]
+    """The archive read-only, or None when there is none yet (no file; a PostgreSQL database never migrated)."""
+    if not archive_exists(config):
+        return None
+    try:
+        return open_archive(config, readonly=True)
+    except NothingArchived:
+        return None
+
+
+def _location(config) -> str:  # type: ignore[no-untyped-def]
+    """Where the archive is: its SQLite file, or its PostgreSQL server (without the password)."""
+    if config.archive.url:
+        from index.pgurl import redacted
+
+        return redacted(config.archive.url)
+    return str(archive_path(config))
+
+
+def _leases(archive: Archive | None) -> dict[str, str] | None:
+    """With a PostgreSQL archive, which daemon (host:pid:id) holds each source's lease now; None otherwise."""
+    if archive is None or archive.backend != "postgresql":
+        return None
+    from index.leases import SourceLeases
+
+    return SourceLeases(archive, 0, holder="status").holders()
 
 
 def _daemon_states(archive: Archive | None) -> dict[str, dict[str, Any]]:

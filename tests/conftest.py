@@ -13,6 +13,7 @@ from collections.abc import Iterator  # noqa: E402
 
 from httpserver import LocalSite, local_site  # noqa: E402,F401
 from newssite import NewsSite, write_config  # noqa: E402
+from pgserver import pg_url, postgres_server  # noqa: E402,F401
 
 from ingest.fetch import Fetcher  # noqa: E402
 from kliping.config import FetchConfig  # noqa: E402

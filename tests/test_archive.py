@@ -1,4 +1,4 @@
-"""The SQLite archive: one row per canonical URL, edits kept, nothing half-written."""
+"""The archive, on SQLite and on PostgreSQL alike: one row per canonical URL, edits kept, nothing half-written."""
 
 from __future__ import annotations
 
@@ -23,8 +23,10 @@ def make(url: str = "https://example.id/a", body: str = "Satu.\n\nDua.", **kw) -
     )
 
 
-@pytest.fixture
-def archive(tmp_path: Path) -> Archive:
+@pytest.fixture(params=["sqlite", "postgres"])
+def archive(request: pytest.FixtureRequest, tmp_path: Path) -> Archive:
+    if request.param == "postgres":
+        return Archive(request.getfixturevalue("pg_url"))
     return Archive(tmp_path / "archive.sqlite3")
 
 
@@ -108,3 +110,10 @@ def test_a_failed_write_leaves_nothing_half_written(
     stored = archive.get_by_url("https://example.id/a")
     assert stored is not None and stored.body == "Asli."
     assert archive.versions(stored.id) == []
+
+
+def test_a_nul_character_in_the_text_does_not_stop_the_archive(archive: Archive) -> None:
+    """PostgreSQL's text cannot hold NUL: it is dropped there, where SQLite keeps it; either way it is stored."""
+    assert archive.upsert(make(url="https://example.id/nul", body="Satu.\x00\n\nDua.")) == "new"
+    stored = archive.get_by_url("https://example.id/nul")
+    assert stored is not None and stored.body.replace("\x00", "") == "Satu.\n\nDua."

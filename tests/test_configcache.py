@@ -61,3 +61,16 @@ def test_other_code_validating_means_validating_again(config: Path, monkeypatch:
     assert configcache.known_data_dir(config) is not None
     monkeypatch.setattr(configcache, "code_fingerprint", lambda: "another kliping")
     assert configcache.known_data_dir(config) is None
+
+
+def test_the_archive_url_is_recorded_but_never_one_with_a_password(config: Path) -> None:
+    """A search needs archive.url as much as data_dir; a password is not written into the cache file."""
+    configcache.remember(config, configcache.file_digest(config), config.parent / "data")
+    assert configcache.known_archive_url(config) == (None,)  # the SQLite archive in data_dir
+    url = "postgresql://kliping@db.example:5432/kliping"
+    configcache.remember(config, configcache.file_digest(config), config.parent / "data", url)
+    assert configcache.known_archive_url(config) == (url,)
+    for secret in ("postgresql://kliping:s3cret@db.example/kliping", "postgresql://db.example/k?password=s3cret"):
+        configcache.remember(config, configcache.file_digest(config), config.parent / "data", secret)
+        assert configcache.known_archive_url(config) is None  # unknown: that file always loads in full
+        assert "s3cret" not in (configcache.cache_dir() / configcache.RECORD_FILE).read_text()

@@ -22,9 +22,10 @@ def article(i: int, text: str, source: str = "lokal") -> Article:
                    source=source, published="2026-12-01T10:00:00+07:00")
 
 
-@pytest.fixture
-def parts(tmp_path: Path):  # type: ignore[no-untyped-def]
-    archive = Archive(tmp_path / "archive.sqlite3")
+@pytest.fixture(params=["sqlite", "postgres"])
+def parts(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    where = request.getfixturevalue("pg_url") if request.param == "postgres" else tmp_path / "archive.sqlite3"
+    archive = Archive(where)
     index = SearchIndex(tmp_path / "index")
     archive.upsert(article(0, "cuaca cerah di kota"))
     index.catch_up(archive)

@@ -31,6 +31,7 @@ from index.health import check_and_emit
 from index.store import SearchIndex
 from ingest.budget import FailureBudget
 from ingest.crawl import Recheck, SourceCrawler, SourceSummary
+from ingest.daemon.leasing import LeaseKeeper
 from ingest.daemon.triggers import first_run, period_seconds, source_trigger
 from ingest.fetch import Fetcher
 from kliping.config import Config, Source
@@ -56,6 +57,8 @@ class Daemon:
         self.stop = self.crawler.stop
         self.budget = FailureBudget(archive, settings)
         self.recheck = Recheck(settings.seconds("recheck_within"), settings.seconds("recheck_every"))
+        #: With a PostgreSQL archive shared by several daemons: which sources this one may crawl now.
+        self.leases = LeaseKeeper.for_archive(archive, config)
         self._index_lock = threading.Lock()
         self._running = 0  # runs in progress; shutdown waits for them itself (see run())
         self._idle = threading.Condition()
@@ -69,6 +72,8 @@ class Daemon:
         """Serve until SIGTERM/SIGINT (or :meth:`request_stop`); returns the exit code."""
         self._install_signals()
         self.catch_up()
+        if self.leases is not None:
+            self.leases.start()
         self._schedule()
         self.scheduler.start()
         log.info("event=daemon_started sources=%d workers=%d", len(self.config.sources), self.config.daemon.workers)
@@ -80,6 +85,8 @@ class Daemon:
         self.scheduler.shutdown(wait=False)
         with self._idle:
             self._idle.wait_for(lambda: self._running == 0)
+        if self.leases is not None:
+            self.leases.stop()
         for source in self.config.sources:
             self.budget.set_next_run(source.name, None)
         self.catch_up()
@@ -115,7 +122,14 @@ class Daemon:
         with self._idle:
             self._running += 1
         try:
-            return self._run_source(source)
+            if self.leases is not None and not self.leases.may_run(source.name):
+                log.info("event=run_skipped source=%s reason=leased_elsewhere", source.name)
+                return None
+            try:
+                return self._run_source(source)
+            finally:
+                if self.leases is not None:
+                    self.leases.after_run(source.name)
         finally:
             with self._idle:
                 self._running -= 1

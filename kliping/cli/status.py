@@ -28,6 +28,7 @@ def command(app, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     daemon = status["daemon"]
     click.echo(f"daemon: {'running, pid ' + str(daemon['pid']) if daemon['running'] else 'not running'}")
     click.echo(f"archive: {status['archive']['articles']} articles; index: {status['index']['documents']} documents")
+    click.echo(f"archive at: {status['archive']['location']}")
     click.echo(f"index: {_in_step(status['index'])}")
     for s in status["sources"]:
         _print_source(s)
@@ -49,6 +50,8 @@ def _print_source(s: dict) -> None:
     pad = " " * 18
     if s["next_run"]:
         click.echo(f"{pad}next run: {s['next_run']}")
+    if s.get("crawled_by"):  # a PostgreSQL archive shared by several daemons
+        click.echo(f"{pad}crawled by daemon {s['crawled_by']}")
     if s["backoff"]["active"]:
         click.echo(f"{pad}backed off until {s['backoff']['until']} "
                    f"after {s['backoff']['failures_in_a_row']} failed runs in a row")
