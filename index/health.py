@@ -217,3 +217,12 @@ def settle_alarm(archive: Archive, alarm_id: str, status: str, *, attempts: int,
     with archive.transaction() as db:
         db.execute("UPDATE health_alarms SET status = ?, attempts = ?, next_attempt = ?, last_error = ? "
                    "WHERE id = ?", (status, attempts, next_attempt, error, alarm_id))
+
+
+def claim_alarm(archive: Archive, alarm_id: str, now: str, until: str) -> bool:
+    """Take a due alarm for one try, so another daemon on the same archive does not send it too (see
+    ``index.watches.WatchStore.claim``)."""
+    with archive.transaction() as db:
+        cursor = db.execute("UPDATE health_alarms SET next_attempt = ? WHERE id = ? AND status = 'pending' AND "
+                            "(next_attempt IS NULL OR next_attempt <= ?)", (until, alarm_id, now))
+        return int(cursor.rowcount) == 1

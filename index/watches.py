@@ -207,6 +207,13 @@ class WatchStore:
         self._mark(delivery, "UPDATE watch_deliveries SET attempts = attempts + 1, next_attempt = ?, "
                    "last_error = ?", (next_attempt, error[:500]))
 
+    def claim(self, delivery: Delivery, now: str, until: str) -> bool:
+        """Take a due delivery for one try, so that another daemon on the same archive (PostgreSQL) does not
+        send it too: its next attempt moves to ``until`` unless someone moved it first. A claimer that dies
+        leaves it due again at ``until`` (then it may arrive twice, under the same delivery key)."""
+        return self._mark(delivery, "UPDATE watch_deliveries SET next_attempt = ?", (until,),
+                          also=" AND next_attempt <= ?", also_values=(now,)) == 1
+
     def postpone(self, delivery: Delivery, next_attempt: str) -> None:
         """Wait with a receiver that just failed another delivery (no attempt counted)."""
         self._mark(delivery, "UPDATE watch_deliveries SET next_attempt = ?", (next_attempt,))
@@ -215,10 +222,12 @@ class WatchStore:
         self._mark(delivery, "UPDATE watch_deliveries SET status = 'failed', attempts = attempts + 1, "
                    "last_error = ?", (error[:500],))
 
-    def _mark(self, delivery: Delivery, update: str, values: tuple[Any, ...]) -> None:
+    def _mark(self, delivery: Delivery, update: str, values: tuple[Any, ...], *, also: str = "",
+              also_values: tuple[Any, ...] = ()) -> int:
         with self.archive.transaction() as db:
-            db.execute(update + " WHERE watch = ? AND story_key = ? AND channel = ? AND status = 'pending'",
-                       (*values, delivery.watch, delivery.story_key, delivery.channel))
+            cursor = db.execute(update + " WHERE watch = ? AND story_key = ? AND channel = ? AND status = 'pending'"
+                                + also, (*values, delivery.watch, delivery.story_key, delivery.channel, *also_values))
+            return int(cursor.rowcount)
 
     def retry_failed(self, name: str) -> int:
         """Put a watch's failed deliveries back in the outbox (after a long outage); returns how many."""

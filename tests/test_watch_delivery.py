@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -212,3 +213,25 @@ def test_the_daemon_side_service_loads_nothing_until_a_watch_exists_then_checks_
     assert [r.event["article"]["id"] for r in receiver.events()] == [article(1, "").id]
     service.stop()
     archive.close()
+
+
+def test_two_daemons_on_one_archive_send_each_alert_once(tmp_path: Path) -> None:
+    """Several daemons share a PostgreSQL archive, and each runs a dispatcher over the same outbox: a delivery
+    is claimed before it is sent, so the one that loses the claim skips it. (Two connections to one SQLite
+    file race the same way.)"""
+    receiver = WebhookReceiver(SECRET, delay=0.02).start()
+    try:
+        watch = Watch(name="banjir", query="banjir", webhook=receiver.url)
+        archive, _ = matched_outbox(tmp_path, watch, [f"banjir ke-{i} melanda desa" for i in range(12)])
+        others = [Archive(tmp_path / "archive.sqlite3") for _ in range(2)]
+        dispatchers = [Dispatcher(WatchStore(a), a, settings()) for a in others]
+        threads = [threading.Thread(target=d.run_due) for d in dispatchers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        for d in dispatchers:
+            d.close()
+        assert len(receiver.events()) == len(receiver.unique()) == 12
+    finally:
+        receiver.stop()

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from index.archive import Archive
-from index.health import due_alarms, settle_alarm
+from index.health import claim_alarm, due_alarms, settle_alarm
 from ingest.alerts.signing import resolve_secret
 from ingest.alerts.webhook import post_event
 from kliping.config import WatchConfig
@@ -52,9 +52,12 @@ class HealthAlarmSender:
         down: the rest wait with it rather than each costing a timeout)."""
         now = now or datetime.now(UTC)
         landed = 0
+        until = _iso(now + timedelta(seconds=3 * self.settings.timeout + 5))  # a claim outlasts one try
         for alarm in due_alarms(self.archive, _iso(now)):
             if stop is not None and stop.is_set():
                 break
+            if not claim_alarm(self.archive, alarm.id, _iso(now), until):  # another daemon took it
+                continue
             attempts = alarm.attempts + 1
             try:
                 post_event(self.url, alarm.event, key=alarm.id, secret=self.secret, timeout=self.settings.timeout,
