@@ -123,7 +123,8 @@ class Kliping:
             assert self.config_path is not None
             digest = file_digest(self.config_path)
             self._config = load_config(self.config_path)
-            remember(self.config_path, digest, self._config.data_dir, self._config.archive.url)
+            remember(self.config_path, digest, self._config.data_dir, self._config.archive.url,
+                     self._config.search.aliases)
         return self._config
 
     @property
@@ -149,6 +150,18 @@ class Kliping:
             if found is not None:
                 return found[0]
         return self.config.archive.url
+
+    @property
+    def aliases_path(self) -> Path | None:
+        """``search.aliases`` (the user's own alias file), or None; like :attr:`data_dir`, without loading
+        pydantic when this very file validated before."""
+        if self._config is None and self.config_path is not None:
+            from kliping.configcache import known_aliases
+
+            found = known_aliases(self.config_path)
+            if found is not None:
+                return Path(found[0]) if found[0] is not None else None
+        return self.config.search.aliases
 
     def archive_exists(self) -> bool:
         return self.archive_url is not None or (self.data_dir / ARCHIVE_FILE).exists()
@@ -177,7 +190,7 @@ class Kliping:
                 from search.engine import Engine
 
                 self._engine = Engine(self.index(), self.archive(readonly=True),
-                                      aliases=aliases_for(self.config.search.aliases))
+                                      aliases=aliases_for(self.aliases_path))
             return self._engine
 
     def status(self) -> dict[str, Any]:

@@ -94,8 +94,20 @@ def known_archive_url(path: str | os.PathLike[str]) -> tuple[str | None] | None:
     return (url,) if url is None or isinstance(url, str) else None
 
 
+def known_aliases(path: str | os.PathLike[str]) -> tuple[str | None] | None:
+    """``(search.aliases,)`` (the user's alias file, resolved; ``(None,)``: only the shipped list) as this exact
+    config file gave it when it last validated, or None when unknown (then load it in full)."""
+    if known_data_dir(path) is None:
+        return None
+    record = _records().get(_key(path))
+    if not isinstance(record, dict) or "aliases" not in record:
+        return None
+    found = record["aliases"]
+    return (found,) if found is None or isinstance(found, str) else None
+
+
 def remember(path: str | os.PathLike[str], digest: str | None, data_dir: Path,
-             archive_url: str | None = None) -> None:
+             archive_url: str | None = None, aliases: Path | None = None) -> None:
     """Record that the file whose bytes hash to ``digest`` validated and gave ``data_dir`` (best effort).
 
     An ``archive_url`` with a password in it is not written down: that file then always loads in full."""
@@ -103,7 +115,8 @@ def remember(path: str | os.PathLike[str], digest: str | None, data_dir: Path,
         return
     records = _records()
     key = _key(path)
-    entry: dict[str, Any] = {"sha256": digest, "code": code_fingerprint(), "data_dir": str(data_dir)}
+    entry: dict[str, Any] = {"sha256": digest, "code": code_fingerprint(), "data_dir": str(data_dir),
+                             "aliases": str(aliases) if aliases is not None else None}
     if archive_url is None or (urlsplit(archive_url).password is None and "password" not in archive_url):
         entry["archive_url"] = archive_url
     if records.get(key) == entry:

@@ -21,13 +21,17 @@ change every search.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from index.analysis.tokenizer import scan
+from kliping.configcache import cache_dir
 from kliping.errors import ConfigError
 from search.query import RootWord, word_query
 
@@ -175,8 +179,61 @@ def shipped() -> AliasTable:
 
 
 def aliases_for(extra: str | Path | None) -> AliasTable:
-    """The shipped groups plus a user's file (refused with its line if it clashes with a shipped name)."""
-    return shipped() if extra is None else shipped().extend(load_aliases(extra))
+    """The shipped groups plus a user's file (refused with its line if it clashes with a shipped name).
+
+    Reading the list means analysing each of its ~4,700 names (:func:`name_key`), about a third of a whole
+    ``kliping search`` process; so the table is kept, pickled, in the user's cache directory under a
+    fingerprint of the files' bytes and of the code that analyses them, and read from there when both are
+    unchanged (a changed file or analyser builds it again; a cache that cannot be written costs nothing)."""
+    files = [SHIPPED] + ([Path(extra)] if extra is not None else [])
+    key = _fingerprint(files)
+    cached = _cached(key) if key is not None else None
+    if cached is not None:
+        return cached
+    table = shipped() if extra is None else shipped().extend(load_aliases(extra))
+    if key is not None:
+        _keep(key, table)
+    return table
+
+
+#: What a table's keys are made by: the name analysis (index/analysis) and the query words (search/query.py).
+_ANALYSERS = (Path(__file__).with_name("aliases.py"), Path(__file__).with_name("query.py"))
+_CACHE_FILE = "aliases.pickle"
+
+
+def _fingerprint(files: list[Path]) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        for path in files:
+            digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+        analysis = Path(__file__).resolve().parents[1] / "index" / "analysis"
+        for path in [*_ANALYSERS, *sorted(analysis.iterdir())]:
+            st = path.stat()
+            digest.update(f"{path}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    except OSError:
+        return None  # a missing user file is reported by load_aliases, below
+    return digest.hexdigest()
+
+
+def _cached(key: str) -> AliasTable | None:
+    try:
+        with open(cache_dir() / _CACHE_FILE, "rb") as handle:
+            found_key, table = pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError, ImportError):
+        return None
+    return table if found_key == key and isinstance(table, AliasTable) else None
+
+
+def _keep(key: str, table: AliasTable) -> None:
+    target = cache_dir() / _CACHE_FILE
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{_CACHE_FILE}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump((key, table), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(target)
+    except OSError as exc:
+        log.debug("alias cache not written: %s", exc)
 
 
 def typed_text(query_text: str, start: int | None, end: int | None) -> str:

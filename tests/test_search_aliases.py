@@ -169,3 +169,25 @@ def test_bad_alias_lines_are_refused_with_their_line(line: str, message: str) ->
 def test_the_shipped_list_has_at_least_300_groups() -> None:
     assert len(shipped()) >= 300
     assert load_aliases(Path(__file__).parents[1] / "search" / "aliases.txt").groups == shipped().groups
+
+
+def test_the_table_is_read_back_from_the_cache_and_rebuilt_when_a_file_changes(tmp_path, monkeypatch) -> None:
+    """The parsed list is kept in the user's cache: read back the same, and built again from a changed file
+    (a stale table would silently keep a removed alias)."""
+    import search.aliases
+    from search.aliases import aliases_for, name_key
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    mine = tmp_path / "mine.txt"
+    mine.write_text("Kepala Desa Sukamaju | Pak Kades Sukamaju\n", encoding="utf-8")
+    built = aliases_for(mine)
+    assert (tmp_path / "cache" / "kliping" / "aliases.pickle").exists()
+    with monkeypatch.context() as m:  # read back without parsing any file
+        m.setattr(search.aliases, "load_aliases", lambda path: pytest.fail("parsed again"))
+        again = aliases_for(mine)
+    assert len(again) == len(built)
+    assert again.lookup(name_key("Pak Kades Sukamaju"), "Pak Kades Sukamaju") is not None
+    mine.write_text("Kepala Desa Sukamaju | Bu Kades Sukamaju\n", encoding="utf-8")
+    changed = aliases_for(mine)
+    assert changed.lookup(name_key("Pak Kades Sukamaju"), "Pak Kades Sukamaju") is None
+    assert changed.lookup(name_key("Bu Kades Sukamaju"), "Bu Kades Sukamaju") is not None
