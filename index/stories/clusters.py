@@ -1,0 +1,124 @@
+"""Story assignment in the archive's own tables, in SQL that SQLite and PostgreSQL share.
+
+An article joins the story of the most similar earlier article when enough of its shingles appear there
+(containment, the shared shingles over the smaller set: a copy with a paragraph added or dropped still
+scores high) and the two were published within a few days of each other. Otherwise it founds a story of
+its own, whose id is its own id. Story ids never change once given, so alerts can fire once per story.
+
+Candidates come from ``story_samples``: every shingle whose hash is 0 modulo :data:`SAMPLE_MOD` (Broder's
+MOD-m sample). Unlike MinHash, which estimates Jaccard, a mod sample estimates containment without bias,
+and it is an ordinary indexed column, so the lookup is one SQL query in any process, on any database.
+Candidates are then checked on their full shingle sets, kept beside the assignment.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from index.stories.shingles import overlap, shingles
+
+#: Sample one shingle hash in this many (a 300-word article keeps about 37).
+SAMPLE_MOD = 8
+#: A candidate shares at least this many sampled shingles.
+MIN_SHARED_SAMPLES = 2
+#: At most this many candidates (most shared samples first) are checked in full.
+MAX_CANDIDATES = 20
+#: Join when this share of the smaller article's shingles is in the other one (tuned on the tune half of
+#: benchmarks/story_pairs.tsv; see benchmarks/stories.py).
+JOIN_CONTAINMENT = 0.35
+#: Bodies with fewer shingles than this are too short to tell a copy from a shared quote: they stay alone.
+MIN_SHINGLES = 25
+#: Copies appear within days; two articles further apart (both dated) never join.
+WINDOW_DAYS = 3.0
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Where an article went: its story, and the member and similarity that put it there (None: founded)."""
+
+    article_id: str
+    story_id: str
+    matched_id: str | None
+    similarity: float | None
+
+
+def _when(published_utc: str | None) -> datetime | None:
+    if not published_utc:
+        return None
+    try:
+        value = datetime.fromisoformat(published_utc)
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _close_in_time(a: datetime | None, b: datetime | None) -> bool:
+    return a is None or b is None or abs((a - b).total_seconds()) <= WINDOW_DAYS * 86400
+
+
+def _candidates(db: sqlite3.Connection, article_id: str, sample: np.ndarray) -> list[str]:
+    if not len(sample):
+        return []
+    marks = ",".join("?" * len(sample))
+    rows = db.execute(
+        f"SELECT article_id, COUNT(*) AS shared FROM story_samples WHERE hash IN ({marks}) AND article_id <> ? "
+        "GROUP BY article_id HAVING COUNT(*) >= ? ORDER BY shared DESC, article_id LIMIT ?",
+        (*(int(h) for h in sample), article_id, MIN_SHARED_SAMPLES, MAX_CANDIDATES),
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _best_match(db: sqlite3.Connection, own: np.ndarray, when: datetime | None,
+                candidates: list[str]) -> tuple[str, str, float] | None:
+    """The (article, story, containment) of the most similar candidate that clears the bar, or None."""
+    if not candidates:
+        return None
+    marks = ",".join("?" * len(candidates))
+    rows = db.execute(
+        "SELECT s.article_id, s.story_id, s.shingles, a.published_utc FROM stories s "
+        f"JOIN articles a ON a.id = s.article_id WHERE s.article_id IN ({marks})", candidates,
+    ).fetchall()
+    best: tuple[str, str, float] | None = None
+    for other_id, story_id, blob, published_utc in rows:
+        other = np.frombuffer(blob, dtype="<u4")
+        if len(other) < MIN_SHINGLES or not _close_in_time(when, _when(published_utc)):
+            continue
+        _, containment = overlap(own, other)
+        if containment >= JOIN_CONTAINMENT and (best is None or (containment, other_id) > (best[2], best[0])):
+            best = (other_id, story_id, containment)
+    return best
+
+
+def assign(db: sqlite3.Connection, article_id: str, body: str, published_utc: str | None) -> Assignment:
+    """Put one stored (new or edited) article in a story; call inside the transaction that stored it."""
+    own = shingles(body)
+    db.execute("DELETE FROM story_samples WHERE article_id = ?", (article_id,))
+    sample = own[own % SAMPLE_MOD == 0]
+    match = None
+    if len(own) >= MIN_SHINGLES:
+        match = _best_match(db, own, _when(published_utc), _candidates(db, article_id, sample))
+    if match is not None:
+        result = Assignment(article_id, match[1], match[0], round(match[2], 4))
+    else:  # a story of its own; an edited founder keeps its id this way, and its members still point at it
+        result = Assignment(article_id, article_id, None, None)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    db.execute(
+        "INSERT INTO stories (article_id, story_id, matched_id, similarity, shingles, assigned_at) "
+        "VALUES (?,?,?,?,?,?) ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, "
+        "matched_id = excluded.matched_id, similarity = excluded.similarity, shingles = excluded.shingles, "
+        "assigned_at = excluded.assigned_at",
+        (article_id, result.story_id, result.matched_id, result.similarity, own.astype("<u4").tobytes(), now),
+    )
+    db.executemany("INSERT INTO story_samples (hash, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                   [(int(h), article_id) for h in sample])
+    return result
+
+
+def clear(db: sqlite3.Connection) -> None:
+    """Forget every assignment (before a rebuild)."""
+    db.execute("DELETE FROM story_samples")
+    db.execute("DELETE FROM stories")
