@@ -38,6 +38,9 @@ def to_text(results: SearchResults, *, color: bool) -> str:
         last = -(-results.total // results.size)
         lines.append(f"{results.total} articles, but no results on page {results.page}: "
                      f"the last page is {last} ({results.size} per page)")
+    elif results.total and results.collapsed:
+        stories = f" in {results.stories} stories" if results.stories is not None else ""
+        lines.append(f"{results.total} articles{stories}; one per story, showing {first}-{first + shown - 1}")
     elif results.total:
         lines.append(f"{results.total} articles; showing {first}-{first + shown - 1}")
     else:
@@ -51,6 +54,10 @@ def to_text(results: SearchResults, *, color: bool) -> str:
         lines.append(f"{n}. {title}")
         lines.append(f"   {hit.source} · {date}" + (f" · {hit.author}" if hit.author else "") + f" · id {hit.id}")
         lines.append(f"   {hit.url}")
+        if hit.story is not None and hit.story.copies:
+            outlets = ", ".join(hit.story.also_in) or hit.source
+            lines.append(f"   also in: {outlets} ({hit.story.copies} other "
+                         f"{'copy' if hit.story.copies == 1 else 'copies'}; kliping stories show {hit.id})")
         lines.append("   " + (hit.snippet.ansi() if color else hit.snippet.plain()))
     if results.facets:
         for name, counts in results.facets.items():

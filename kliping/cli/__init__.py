@@ -119,6 +119,7 @@ pass_app = click.make_pass_decorator(Kliping)
 #: needed, so one command's heavy imports never slow or break another.
 COMMAND_MODULES: list[str] = [
     "extract", "crawl", "daemon", "backfill", "reextract", "search", "status", "importer", "reindex", "stem", "serve",
+    "stories",
 ]
 
 #: Commands whose module is named otherwise (``import`` is a Python keyword).

@@ -28,11 +28,13 @@ from search.render import to_csv, to_json, to_text
 @click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
 @click.option("--facets", is_flag=True, help="Also count the hits by source and by month.")
 @click.option("--like", metavar="ID", help="Articles like the one with this id (instead of a query).")
+@click.option("--collapse", is_flag=True,
+              help="One result per story: the best-ranked copy, with the outlets of the others (also in: ...).")
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV (for spreadsheets).")
 @pass_app
 def command(app, query: str, date_from, date_to, sources, author, sort, limit, page, facets, like,  # type: ignore[no-untyped-def]
-            as_json: bool, as_csv: bool) -> None:
+            collapse: bool, as_json: bool, as_csv: bool) -> None:
     """Search the archive. QUERY is a question, a sentence or keywords, typed as they
     come, or Whoosh syntax with Indonesian additions.
 
@@ -54,6 +56,7 @@ def command(app, query: str, date_from, date_to, sources, author, sort, limit, p
       kliping search "Apa penyebab kebakaran hutan di Riau?"
       kliping search 'judul:banjir DAN sumber:kompas' --sort newest
       kliping search korupsi --facets --json
+      kliping search karhutla --collapse
     """
     if not query and not like:
         raise click.UsageError('give a QUERY (e.g. kliping search "sanksi Rusia") or --like ID')
@@ -65,7 +68,8 @@ def command(app, query: str, date_from, date_to, sources, author, sort, limit, p
     _check_searchable(archive, index)
     engine = app.engine()
     request = SearchRequest(query=query, date_from=date_from, date_to=date_to, sources=list(sources),
-                            author=author, sort=sort, limit=limit, page=page, facets=facets, like=like)
+                            author=author, sort=sort, limit=limit, page=page, facets=facets, like=like,
+                            collapse=collapse)
     results = engine.search(request)
     if as_json:
         click.echo(to_json(results))

@@ -19,6 +19,12 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
+class StoryOfHit(BaseModel):
+    id: str = Field(description="The story (syndication cluster) id; `kliping stories show ID` lists it.")
+    copies: int = Field(description="Other copies of the story in the archive.")
+    also_in: list[str] = Field(description="Their outlets, first published first, the hit's own left out.")
+
+
 class SearchHit(BaseModel):
     id: str
     url: str
@@ -28,6 +34,7 @@ class SearchHit(BaseModel):
     author: str | None
     score: float
     snippet: str = Field(description="HTML: the article text escaped, matched words in <mark>.")
+    story: StoryOfHit | None = Field(None, description="With collapse=true: the story this hit stands for.")
 
 
 class SearchResponse(BaseModel):
@@ -38,6 +45,9 @@ class SearchResponse(BaseModel):
     facets: dict[str, dict[str, int]] | None = Field(
         None, description="Hit counts by source and by month (YYYY-MM), when facets=true.")
     did_you_mean: str | None = Field(None, description="A spelling suggestion when few articles match.")
+    collapsed: bool | None = Field(None, description="True with collapse=true: one hit per story.")
+    stories: int | None = Field(None, description="With collapse=true: stories among all matching articles, "
+                                                  "when the server looked at all of them (null otherwise).")
 
 
 class ArticleResponse(BaseModel):

@@ -73,6 +73,8 @@ def data_router(services: Services, dependencies: list[Any]) -> APIRouter:
         page: Annotated[int, Query(ge=1, le=API_MAX_WINDOW)] = 1,
         size: Annotated[int, Query(ge=1, le=API_MAX_SIZE, description=f"Hits per page, at most {API_MAX_SIZE}")] = 10,
         facets: Annotated[bool, Query(description="Also count hits by source and month")] = False,
+        collapse: Annotated[bool, Query(description="One hit per story (copies republished by other "
+                                                    "outlets): the best-ranked copy, with `story.also_in`")] = False,
     ) -> JSONResponse:
         """The same JSON as `kliping search --json`. Snippets are HTML with matches in `<mark>`."""
         if page * size > API_MAX_WINDOW:
@@ -80,7 +82,7 @@ def data_router(services: Services, dependencies: list[Any]) -> APIRouter:
                            f"(page {page} of size {size} asked); narrow the query or the dates instead")
         request = SearchRequest(query=q, date_from=date_from, date_to=date_to, sources=list(source),
                                 author=author, sort=sort, limit=size, page=page, facets=facets,
-                                time_budget=services.timeout * BUDGET_SHARE)
+                                time_budget=services.timeout * BUDGET_SHARE, collapse=collapse)
         if not expands(q):
             return JSONResponse(await _bounded(services, lambda: services.live.engine().search(request).to_dict()))
         services.live.engine()  # 503 unavailable before anything is indexed, as for plain queries
