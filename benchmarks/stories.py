@@ -34,9 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tqdm import tqdm  # noqa: E402
 
-from benchmarks.common import load_corpus  # noqa: E402
+from benchmarks.common import load_corpus, percentiles  # noqa: E402
 from index.archive import Archive  # noqa: E402
-from index.dates import to_utc_iso  # noqa: E402
 from index.stories import clusters  # noqa: E402
 from index.stories.shingles import overlap, shingles  # noqa: E402
 from kliping.article import Article  # noqa: E402
@@ -99,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         others = [r for r in corpus if r["id"] not in labelled]
         keep = labelled | {r["id"] for r in random.Random(14).sample(others, min(args.sample, len(others)))}
         chosen = [r for r in corpus if r["id"] in keep]
-    spent = [0.0]
+    spent: list[float] = []
     assign = clusters.assign
 
     def timed_assign(*a: Any, **k: Any) -> clusters.Assignment:
@@ -107,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             return assign(*a, **k)
         finally:
-            spent[0] += time.perf_counter() - start
+            spent.append(time.perf_counter() - start)
 
     clusters.assign = timed_assign  # type: ignore[assignment]
     with tempfile.TemporaryDirectory() as tmp:
@@ -119,25 +118,38 @@ def main(argv: list[str] | None = None) -> int:
             by_record[record["id"]] = article.id
             archive.upsert(article)
         upsert_seconds = time.perf_counter() - start
-        incremental = spent[0]
+        incremental, incremental_p95 = sum(spent), percentiles(spent)["p95"]
         incremental_joined = _joined(archive, pairs, by_record)
-        spent[0] = 0.0
+        joins = _joins(archive)
+        spent.clear()
         start = time.perf_counter()
         with tqdm(total=len(chosen), desc="rebuild", unit="article") as bar:
             counts = archive.rebuild_stories(progress=bar.update)
         rebuild_seconds = time.perf_counter() - start
         bulk_joined = _joined(archive, pairs, by_record)
+        bulk_joins = _joins(archive)
         archive.close()
     n = len(chosen)
     print(f"\n{n} articles, {counts['stories']} stories; thresholds: containment >= {clusters.JOIN_CONTAINMENT}, "
           f"within {clusters.WINDOW_DAYS:g} days, MOD-{clusters.SAMPLE_MOD} sample")
-    print(f"speed: story assignment {incremental / n * 1000:.2f} ms/article inside upsert's "
-          f"{upsert_seconds / n * 1000:.2f} ms/article (ratio {incremental / upsert_seconds:.2f}); "
-          f"bulk rebuild {rebuild_seconds / n * 1000:.2f} ms/article (assignment {spent[0] / n * 1000:.2f})")
+    print(f"speed: story assignment {incremental / n * 1000:.2f} ms/article (p95 {incremental_p95 * 1000:.2f}) "
+          f"inside upsert's {upsert_seconds / n * 1000:.2f} ms/article (ratio {incremental / upsert_seconds:.2f}); "
+          f"bulk rebuild {rebuild_seconds / n * 1000:.2f} ms/article (assignment {sum(spent) / n * 1000:.2f}, "
+          f"p95 {percentiles(spent)['p95'] * 1000:.2f})")
+    for name, found in (("incremental", joins), ("rebuild", bulk_joins)):
+        print(f"joins ({name}): {found['other outlet']} to another outlet's copy, {found['same outlet']} to the "
+              f"same outlet's (all articles, labelled or not)")
     for name, joined in (("incremental", incremental_joined), ("rebuild", bulk_joined)):
         for split in ("tune", "check"):
             report(f"{name}/{split}", score([p for p in pairs if p["split"] == split], joined))
     return 0
+
+
+def _joins(archive: Archive) -> dict[str, int]:
+    rows = archive.db.execute(
+        "SELECT CASE WHEN a.source = m.source THEN 'same outlet' ELSE 'other outlet' END, COUNT(*) "
+        "FROM stories s JOIN articles a ON a.id = s.article_id JOIN articles m ON m.id = s.matched_id GROUP BY 1")
+    return {"same outlet": 0, "other outlet": 0, **{row[0]: row[1] for row in rows}}
 
 
 def _joined(archive: Archive, pairs: list[dict[str, str]], by_record: dict[str, str]) -> dict[tuple[str, str], bool]:
