@@ -250,7 +250,7 @@ class Archive:
                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (*values[:11], now, now, article.content_hash, 1, seq, values[11]),
                 )
-                story_clusters.assign(db, article.id, article.body, values[11])  # same transaction: never apart
+                story_clusters.assign(db, article.id, article.body, values[11], article.source)  # one transaction
                 return "new"
             db.execute(
                 "INSERT INTO article_versions (article_id, version, title, body, published, authors, "
@@ -264,7 +264,7 @@ class Archive:
                 "published_utc=? WHERE id=?",
                 (*values[2:11], now, article.content_hash, seq, values[11], row["id"]),
             )
-            story_clusters.assign(db, row["id"], article.body, values[11])
+            story_clusters.assign(db, row["id"], article.body, values[11], article.source)
             return "updated"
 
     @staticmethod
@@ -375,10 +375,10 @@ class Archive:
             marks = ",".join("?" * len(chunk))
             with self._write() as db:
                 rows = {row[0]: row for row in db.execute(
-                    f"SELECT id, body, published_utc FROM articles WHERE id IN ({marks})", chunk)}
+                    f"SELECT id, body, published_utc, source FROM articles WHERE id IN ({marks})", chunk)}
                 for article_id in chunk:
                     row = rows[article_id]
-                    story_clusters.assign(db, row[0], row[1], row[2])
+                    story_clusters.assign(db, row[0], row[1], row[2], row[3])
             if progress is not None:
                 progress(len(chunk))
         stories = self.db.execute("SELECT COUNT(DISTINCT story_id) FROM stories").fetchone()[0]

@@ -1,9 +1,12 @@
 """Story assignment in the archive's own tables, in SQL that SQLite and PostgreSQL share.
 
-An article joins the story of the most similar earlier article when enough of its shingles appear there
-(containment, the shared shingles over the smaller set: a copy with a paragraph added or dropped still
-scores high) and the two were published within a few days of each other. Otherwise it founds a story of
-its own, whose id is its own id. Story ids never change once given, so alerts can fire once per story.
+An article joins the story of the most similar earlier article from another outlet when enough of its
+shingles appear there (containment, the shared shingles over the smaller set: a copy with a paragraph
+added or dropped still scores high) and the two were published within a few days of each other. Within
+one outlet only a near-identical text joins (the same article under a second URL, a re-run): an outlet's
+follow-ups reuse their own background paragraphs, which containment alone would take for copies.
+Otherwise an article founds a story of its own, whose id is its own id. Story ids never change once
+given, so alerts can fire once per story.
 
 Candidates come from ``story_samples``: every shingle whose hash is 0 modulo :data:`SAMPLE_MOD` (Broder's
 MOD-m sample). Unlike MinHash, which estimates Jaccard, a mod sample estimates containment without bias,
@@ -30,6 +33,9 @@ MAX_CANDIDATES = 20
 #: Join when this share of the smaller article's shingles is in the other one (tuned on the tune half of
 #: benchmarks/story_pairs.tsv; see benchmarks/stories.py).
 JOIN_CONTAINMENT = 0.35
+#: Within one outlet, join only at this Jaccard similarity (read off samples of the 2019 corpus: from 0.6 to 0.8
+#: they are still daily reports on gold prices or the rupiah, and follow-ups).
+SAME_OUTLET_JACCARD = 0.8
 #: Bodies with fewer shingles than this are too short to tell a copy from a shared quote: they stay alone.
 MIN_SHINGLES = 25
 #: Copies appear within days; two articles further apart (both dated) never join.
@@ -72,35 +78,38 @@ def _candidates(db: sqlite3.Connection, article_id: str, sample: np.ndarray) -> 
     return [row[0] for row in rows]
 
 
-def _best_match(db: sqlite3.Connection, own: np.ndarray, when: datetime | None,
+def _best_match(db: sqlite3.Connection, own: np.ndarray, when: datetime | None, source: str | None,
                 candidates: list[str]) -> tuple[str, str, float] | None:
     """The (article, story, containment) of the most similar candidate that clears the bar, or None."""
     if not candidates:
         return None
     marks = ",".join("?" * len(candidates))
     rows = db.execute(
-        "SELECT s.article_id, s.story_id, s.shingles, a.published_utc FROM stories s "
+        "SELECT s.article_id, s.story_id, s.shingles, a.published_utc, a.source FROM stories s "
         f"JOIN articles a ON a.id = s.article_id WHERE s.article_id IN ({marks})", candidates,
     ).fetchall()
     best: tuple[str, str, float] | None = None
-    for other_id, story_id, blob, published_utc in rows:
+    for other_id, story_id, blob, published_utc, other_source in rows:
         other = np.frombuffer(blob, dtype="<u4")
         if len(other) < MIN_SHINGLES or not _close_in_time(when, _when(published_utc)):
             continue
-        _, containment = overlap(own, other)
+        jaccard, containment = overlap(own, other)
+        if source is not None and other_source == source and jaccard < SAME_OUTLET_JACCARD:
+            continue
         if containment >= JOIN_CONTAINMENT and (best is None or (containment, other_id) > (best[2], best[0])):
             best = (other_id, story_id, containment)
     return best
 
 
-def assign(db: sqlite3.Connection, article_id: str, body: str, published_utc: str | None) -> Assignment:
+def assign(db: sqlite3.Connection, article_id: str, body: str, published_utc: str | None,
+           source: str | None) -> Assignment:
     """Put one stored (new or edited) article in a story; call inside the transaction that stored it."""
     own = shingles(body)
     db.execute("DELETE FROM story_samples WHERE article_id = ?", (article_id,))
     sample = own[own % SAMPLE_MOD == 0]
     match = None
     if len(own) >= MIN_SHINGLES:
-        match = _best_match(db, own, _when(published_utc), _candidates(db, article_id, sample))
+        match = _best_match(db, own, _when(published_utc), source, _candidates(db, article_id, sample))
     if match is not None:
         result = Assignment(article_id, match[1], match[0], round(match[2], 4))
     else:  # a story of its own; an edited founder keeps its id this way, and its members still point at it
