@@ -85,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sample", type=int, help="the labelled articles plus this many others (default: all)")
     parser.add_argument("--tune", action="store_true", help="print the containment grid on the tune half")
+    parser.add_argument("--no-merge", action="store_true", help="never merge two stories a copy matches")
     args = parser.parse_args(argv)
+    clusters.MERGE = not args.no_merge
     corpus = load_corpus()
     records = {r["id"]: r for r in corpus}
     pairs = read_pairs()
@@ -131,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         archive.close()
     n = len(chosen)
     print(f"\n{n} articles, {counts['stories']} stories; thresholds: containment >= {clusters.JOIN_CONTAINMENT}, "
-          f"within {clusters.WINDOW_DAYS:g} days, MOD-{clusters.SAMPLE_MOD} sample")
+          f"within {clusters.WINDOW_DAYS:g} days, MOD-{clusters.SAMPLE_MOD} sample, merge {clusters.MERGE}")
     print(f"speed: story assignment {incremental / n * 1000:.2f} ms/article (p95 {incremental_p95 * 1000:.2f}) "
           f"inside upsert's {upsert_seconds / n * 1000:.2f} ms/article (ratio {incremental / upsert_seconds:.2f}); "
           f"bulk rebuild {rebuild_seconds / n * 1000:.2f} ms/article (assignment {sum(spent) / n * 1000:.2f}, "

@@ -132,6 +132,23 @@ def test_a_copy_stored_by_another_process_joins_the_story(tmp_path: Path, record
     assert Archive(path, readonly=True).story_ids([copy.id])[copy.id] == article(records[REWRITE[0]]).id
 
 
+def test_within_one_outlet_only_a_near_identical_text_joins(tmp_path: Path, records: dict) -> None:  # type: ignore[type-arg]
+    """A second URL of the same article joins; the outlet's follow-up, reusing half the text, does not."""
+    archive = Archive(tmp_path / "archive.sqlite3")
+    original = article(records[REWRITE[0]])
+    archive.upsert(original)
+    second_url = article(records[REWRITE[0]], url=original.url + "?page=all", title="Judul lain")
+    paragraphs = records[REWRITE[0]]["body"].split(".,")
+    follow_up = article(records[REWRITE[0]], url=original.url + "-lanjutan", title="Lanjutan",
+                        body=".,".join(paragraphs[: len(paragraphs) // 2]) + ".," + records[OTHER]["body"])
+    archive.upsert(second_url)
+    archive.upsert(follow_up)
+    stories = archive.story_ids([original.id, second_url.id, follow_up.id])
+    assert stories[second_url.id] == original.id and stories[follow_up.id] == follow_up.id
+    own, half = shingles(original.body), shingles(follow_up.body)
+    assert overlap(own, half)[1] >= clusters.JOIN_CONTAINMENT  # another outlet's copy like it would join
+
+
 def test_shingles_ignore_the_byline_dateline_and_boilerplate() -> None:
     text = "Presiden meninjau lokasi kebakaran hutan di Riau bersama gubernur dan kapolda pada Senin pagi."
     a = shingles(f"JAKARTA, KOMPAS.com - {text}\n\nBaca juga: Banjir di tempat lain\n\nEditor: Ani")

@@ -36,6 +36,9 @@ JOIN_CONTAINMENT = 0.35
 #: Within one outlet, join only at this Jaccard similarity (read off samples of the 2019 corpus: from 0.6 to 0.8
 #: they are still daily reports on gold prices or the rupiah, and follow-ups).
 SAME_OUTLET_JACCARD = 0.8
+#: A copy that matches members of two stories makes them one (the best match's story id is kept): copies
+#: stored in another order than published (an import of one outlet after another) split a story otherwise.
+MERGE = True
 #: Bodies with fewer shingles than this are too short to tell a copy from a shared quote: they stay alone.
 MIN_SHINGLES = 25
 #: Copies appear within days; two articles further apart (both dated) never join.
@@ -78,17 +81,17 @@ def _candidates(db: sqlite3.Connection, article_id: str, sample: np.ndarray) -> 
     return [row[0] for row in rows]
 
 
-def _best_match(db: sqlite3.Connection, own: np.ndarray, when: datetime | None, source: str | None,
-                candidates: list[str]) -> tuple[str, str, float] | None:
-    """The (article, story, containment) of the most similar candidate that clears the bar, or None."""
+def _matches(db: sqlite3.Connection, own: np.ndarray, when: datetime | None, source: str | None,
+             candidates: list[str]) -> list[tuple[float, str, str]]:
+    """The (containment, article, story) of every candidate that clears the bar, most similar first."""
     if not candidates:
-        return None
+        return []
     marks = ",".join("?" * len(candidates))
     rows = db.execute(
         "SELECT s.article_id, s.story_id, s.shingles, a.published_utc, a.source FROM stories s "
         f"JOIN articles a ON a.id = s.article_id WHERE s.article_id IN ({marks})", candidates,
     ).fetchall()
-    best: tuple[str, str, float] | None = None
+    found = []
     for other_id, story_id, blob, published_utc, other_source in rows:
         other = np.frombuffer(blob, dtype="<u4")
         if len(other) < MIN_SHINGLES or not _close_in_time(when, _when(published_utc)):
@@ -96,9 +99,9 @@ def _best_match(db: sqlite3.Connection, own: np.ndarray, when: datetime | None, 
         jaccard, containment = overlap(own, other)
         if source is not None and other_source == source and jaccard < SAME_OUTLET_JACCARD:
             continue
-        if containment >= JOIN_CONTAINMENT and (best is None or (containment, other_id) > (best[2], best[0])):
-            best = (other_id, story_id, containment)
-    return best
+        if containment >= JOIN_CONTAINMENT:
+            found.append((containment, other_id, story_id))
+    return sorted(found, reverse=True)
 
 
 def assign(db: sqlite3.Connection, article_id: str, body: str, published_utc: str | None,
@@ -107,11 +110,15 @@ def assign(db: sqlite3.Connection, article_id: str, body: str, published_utc: st
     own = shingles(body)
     db.execute("DELETE FROM story_samples WHERE article_id = ?", (article_id,))
     sample = own[own % SAMPLE_MOD == 0]
-    match = None
+    matches = []
     if len(own) >= MIN_SHINGLES:
-        match = _best_match(db, own, _when(published_utc), source, _candidates(db, article_id, sample))
-    if match is not None:
-        result = Assignment(article_id, match[1], match[0], round(match[2], 4))
+        matches = _matches(db, own, _when(published_utc), source, _candidates(db, article_id, sample))
+    if matches:
+        similarity, matched_id, story_id = matches[0]
+        result = Assignment(article_id, story_id, matched_id, round(similarity, 4))
+        if MERGE:
+            for other_story in dict.fromkeys(s for _, _, s in matches[1:] if s != story_id):
+                db.execute("UPDATE stories SET story_id = ? WHERE story_id = ?", (story_id, other_story))
     else:  # a story of its own; an edited founder keeps its id this way, and its members still point at it
         result = Assignment(article_id, article_id, None, None)
     now = datetime.now(UTC).isoformat(timespec="seconds")
