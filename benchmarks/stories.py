@@ -130,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         rebuild_seconds = time.perf_counter() - start
         bulk_joined = _joined(archive, pairs, by_record)
         bulk_joins = _joins(archive)
+        sizes = [row[0] for row in archive.db.execute(
+            "SELECT COUNT(*) AS n FROM stories GROUP BY story_id HAVING COUNT(*) > 1 ORDER BY n DESC")]
         archive.close()
     n = len(chosen)
     print(f"\n{n} articles, {counts['stories']} stories; thresholds: containment >= {clusters.JOIN_CONTAINMENT}, "
@@ -138,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
           f"inside upsert's {upsert_seconds / n * 1000:.2f} ms/article (ratio {incremental / upsert_seconds:.2f}); "
           f"bulk rebuild {rebuild_seconds / n * 1000:.2f} ms/article (assignment {sum(spent) / n * 1000:.2f}, "
           f"p95 {percentiles(spent)['p95'] * 1000:.2f})")
+    print(f"stories of 2+ copies (rebuild): {len(sizes)}; sizes {dict(sorted(Counter(sizes).items()))}")
     for name, found in (("incremental", joins), ("rebuild", bulk_joins)):
         print(f"joins ({name}): {found['other outlet']} to another outlet's copy, {found['same outlet']} to the "
               f"same outlet's (all articles, labelled or not)")

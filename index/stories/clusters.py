@@ -39,6 +39,9 @@ SAME_OUTLET_JACCARD = 0.8
 #: A copy that matches members of two stories makes them one (the best match's story id is kept): copies
 #: stored in another order than published (an import of one outlet after another) split a story otherwise.
 MERGE = True
+#: ... when it is a close copy of both (Jaccard): a short article quoting one press statement matched the
+#: stories of several others that quote it, and merged a day's smog reports (flights, rain planes) into one.
+MERGE_JACCARD = 0.3
 #: Bodies with fewer shingles than this are too short to tell a copy from a shared quote: they stay alone.
 MIN_SHINGLES = 25
 #: Copies appear within days; two articles further apart (both dated) never join.
@@ -82,8 +85,8 @@ def _candidates(db: sqlite3.Connection, article_id: str, sample: np.ndarray) -> 
 
 
 def _matches(db: sqlite3.Connection, own: np.ndarray, when: datetime | None, source: str | None,
-             candidates: list[str]) -> list[tuple[float, str, str]]:
-    """The (containment, article, story) of every candidate that clears the bar, most similar first."""
+             candidates: list[str]) -> list[tuple[float, str, str, float]]:
+    """The (containment, article, story, Jaccard) of every candidate that clears the bar, most similar first."""
     if not candidates:
         return []
     marks = ",".join("?" * len(candidates))
@@ -100,7 +103,7 @@ def _matches(db: sqlite3.Connection, own: np.ndarray, when: datetime | None, sou
         if source is not None and other_source == source and jaccard < SAME_OUTLET_JACCARD:
             continue
         if containment >= JOIN_CONTAINMENT:
-            found.append((containment, other_id, story_id))
+            found.append((containment, other_id, story_id, jaccard))
     return sorted(found, reverse=True)
 
 
@@ -114,10 +117,11 @@ def assign(db: sqlite3.Connection, article_id: str, body: str, published_utc: st
     if len(own) >= MIN_SHINGLES:
         matches = _matches(db, own, _when(published_utc), source, _candidates(db, article_id, sample))
     if matches:
-        similarity, matched_id, story_id = matches[0]
+        similarity, matched_id, story_id, _ = matches[0]
         result = Assignment(article_id, story_id, matched_id, round(similarity, 4))
         if MERGE:
-            for other_story in dict.fromkeys(s for _, _, s in matches[1:] if s != story_id):
+            bridged = (s for _, _, s, jaccard in matches[1:] if s != story_id and jaccard >= MERGE_JACCARD)
+            for other_story in dict.fromkeys(bridged):
                 db.execute("UPDATE stories SET story_id = ? WHERE story_id = ?", (story_id, other_story))
     else:  # a story of its own; an edited founder keeps its id this way, and its members still point at it
         result = Assignment(article_id, article_id, None, None)
