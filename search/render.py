@@ -10,6 +10,8 @@ from typing import TextIO
 from search.engine import SearchResults
 
 CSV_COLUMNS = ["id", "published", "source", "title", "author", "url", "score", "snippet"]
+#: Added with --collapse: the story a hit stands for, its other copies, their outlets (space-separated).
+STORY_COLUMNS = ["story", "copies", "also_in"]
 
 
 def to_json(results: SearchResults) -> str:
@@ -23,10 +25,11 @@ def to_csv(results: SearchResults, out: TextIO | None = None) -> str:
         to_csv(results, buffer)
         return buffer.getvalue()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(CSV_COLUMNS + (STORY_COLUMNS if results.collapsed else []))
     for hit in results.hits:
+        story = [hit.story.id, hit.story.copies, " ".join(hit.story.also_in)] if hit.story is not None else []
         writer.writerow([hit.id, hit.published or "", hit.source, hit.title, hit.author or "", hit.url,
-                         f"{hit.score:.4f}", hit.snippet.plain()])
+                         f"{hit.score:.4f}", hit.snippet.plain(), *story])
     return ""
 
 

@@ -7,6 +7,8 @@ rewritten, a paragraph added, another byline, their own dateline and "Baca juga"
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -198,6 +200,9 @@ def test_cli_search_collapse_shows_one_result_per_story(configured: Path, record
     text = kliping(configured, "search", "\"Mochamad Jasin\"", "--collapse")
     assert text.returncode == 0 and "one per story" in text.stdout
     assert f"also in: {', '.join(story['also_in'])} (2 other copies" in text.stdout
+    rows = list(csv.DictReader(io.StringIO(kliping(configured, "search", "\"Mochamad Jasin\"", "--collapse",
+                                                   "--csv").stdout)))
+    assert [(r["story"], r["copies"]) for r in rows] == [(story["id"], "2")]
     # different stories on one event stay two results
     liga = kliping_json(configured, "search", "Atletico Real Sociedad", "--collapse")
     assert liga["stories"] == 2 and all(h["story"]["copies"] == 0 for h in liga["hits"])
@@ -220,6 +225,21 @@ def test_api_collapse_true_shows_one_hit_per_story(configured: Path) -> None:
         one = client.get("/search", params={"q": "\"Mochamad Jasin\"", "collapse": "true"}).json()
     assert len(every["hits"]) == 3 and "collapsed" not in every
     assert one["collapsed"] is True and one["stories"] == 1 and [h["story"]["copies"] for h in one["hits"]] == [2]
+
+
+def test_an_archive_from_before_stories_answers_read_only(tmp_path: Path, records: dict) -> None:  # type: ignore[type-arg]
+    """Opened read-only (as search opens it) before any write made the new tables: no story, no error."""
+    import sqlite3
+
+    from index.schema_sql import SCHEMA
+
+    path = tmp_path / "archive.sqlite3"
+    old_schema = SCHEMA.split("CREATE TABLE IF NOT EXISTS stories")[0]
+    with sqlite3.connect(path) as db:
+        db.executescript(old_schema)
+    archive = Archive(path, readonly=True)
+    assert archive.story_of("0000000000000000") is None and archive.story_members("x") == []
+    assert archive.story_ids(["x"]) == {} and archive.stories(["x"]) == {}
 
 
 def test_an_index_over_an_archive_from_before_stories_still_collapses(tmp_path: Path, records: dict) -> None:

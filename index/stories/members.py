@@ -39,13 +39,16 @@ def members(db: sqlite3.Connection, story_ids: list[str]) -> dict[str, Story]:
     """The stories with these ids, members ordered by publish time (UTC), undated last, then by id."""
     if not story_ids:
         return {}
-    marks = ",".join("?" * len(story_ids))
-    rows = db.execute(
-        "SELECT s.story_id, a.id, a.source, a.title, a.url, a.published, s.similarity, "
-        "CASE WHEN a.published_utc IS NULL THEN 1 ELSE 0 END AS undated "
-        f"FROM stories s JOIN articles a ON a.id = s.article_id WHERE s.story_id IN ({marks}) "
-        "ORDER BY s.story_id, undated, a.published_utc, a.id", list(dict.fromkeys(story_ids)),
-    ).fetchall()
+    marks = ",".join("?" * len(set(story_ids)))
+    try:
+        rows = db.execute(
+            "SELECT s.story_id, a.id, a.source, a.title, a.url, a.published, s.similarity, "
+            "CASE WHEN a.published_utc IS NULL THEN 1 ELSE 0 END AS undated "
+            f"FROM stories s JOIN articles a ON a.id = s.article_id WHERE s.story_id IN ({marks}) "
+            "ORDER BY s.story_id, undated, a.published_utc, a.id", list(dict.fromkeys(story_ids)),
+        ).fetchall()
+    except sqlite3.OperationalError:  # an archive from before stories, opened read-only: no table yet
+        return {}
     found: dict[str, list[Member]] = {}
     for row in rows:
         found.setdefault(row[0], []).append(Member(row[1], row[2], row[3], row[4], row[5], row[6]))
