@@ -122,6 +122,20 @@ def test_an_edit_that_makes_a_copy_another_story_takes_it_out(tmp_path: Path, re
     assert [m.article_id for m in archive.story_members(original.id)] == [original.id]
 
 
+def test_a_founder_edited_out_of_its_story_leaves_it_to_its_copies(tmp_path: Path, records: dict) -> None:  # type: ignore[type-arg]
+    archive = Archive(tmp_path / "archive.sqlite3")
+    founder, copy = article(records[REWRITE[0]]), article(records[REWRITE[1]])
+    second = syndicated(records[REWRITE[0]], records[OTHER])
+    for stored in (founder, copy, second):
+        archive.upsert(stored)
+    archive.upsert(article(records[REWRITE[0]], body=records[REWRITE[0]]["body"] + ".,Pembaruan: satu kalimat."))
+    assert set(archive.story_ids([founder.id, copy.id, second.id]).values()) == {founder.id}  # a small edit stays
+    archive.upsert(article(records[REWRITE[0]], body=records[OTHER]["body"]))  # now another text entirely
+    stories = archive.story_ids([founder.id, copy.id, second.id])
+    assert stories[founder.id] == founder.id and stories[copy.id] == stories[second.id] != founder.id
+    assert [m.article_id for m in archive.story_members(founder.id)] == [founder.id]
+
+
 def test_a_copy_stored_by_another_process_joins_the_story(tmp_path: Path, records: dict) -> None:  # type: ignore[type-arg]
     """Candidates are looked up in SQL, so a crawl in one process and an import in another cluster together."""
     path = tmp_path / "archive.sqlite3"

@@ -107,6 +107,16 @@ def _matches(db: sqlite3.Connection, own: np.ndarray, when: datetime | None, sou
     return sorted(found, reverse=True)
 
 
+def _hand_over(db: sqlite3.Connection, founder_id: str) -> None:
+    """A founder edited out of its story leaves the story to the copy stored first after it (its id is the
+    story id the others carry)."""
+    heir = db.execute("SELECT article_id FROM stories WHERE story_id = ? AND article_id <> ? "
+                      "ORDER BY assigned_at, article_id LIMIT 1", (founder_id, founder_id)).fetchone()
+    if heir is not None:
+        db.execute("UPDATE stories SET story_id = ? WHERE story_id = ? AND article_id <> ?",
+                   (heir[0], founder_id, founder_id))
+
+
 def assign(db: sqlite3.Connection, article_id: str, body: str, published_utc: str | None,
            source: str | None) -> Assignment:
     """Put one stored (new or edited) article in a story; call inside the transaction that stored it."""
@@ -116,6 +126,11 @@ def assign(db: sqlite3.Connection, article_id: str, body: str, published_utc: st
     matches = []
     if len(own) >= MIN_SHINGLES:
         matches = _matches(db, own, _when(published_utc), source, _candidates(db, article_id, sample))
+    staying = [m for m in matches if m[2] == article_id]  # an edited founder still like its story's copies
+    if staying:
+        matches = staying
+    else:
+        _hand_over(db, article_id)
     if matches:
         similarity, matched_id, story_id, _ = matches[0]
         result = Assignment(article_id, story_id, matched_id, round(similarity, 4))
@@ -123,7 +138,7 @@ def assign(db: sqlite3.Connection, article_id: str, body: str, published_utc: st
             bridged = (s for _, _, s, jaccard in matches[1:] if s != story_id and jaccard >= MERGE_JACCARD)
             for other_story in dict.fromkeys(bridged):
                 db.execute("UPDATE stories SET story_id = ? WHERE story_id = ?", (story_id, other_story))
-    else:  # a story of its own; an edited founder keeps its id this way, and its members still point at it
+    else:  # a story of its own
         result = Assignment(article_id, article_id, None, None)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     db.execute(
