@@ -110,9 +110,9 @@ def plain_search(searcher, spec: dict) -> None:  # type: ignore[no-untyped-def,t
     len(results)  # the total, which kliping reports too
 
 
-def kliping_search(engine: Engine, spec: dict) -> None:  # type: ignore[type-arg]
+def kliping_search(engine: Engine, spec: dict, *, collapse: bool = False) -> None:  # type: ignore[type-arg]
     engine.search(SearchRequest(query=spec["q"], date_from=spec.get("from"), date_to=spec.get("to"),
-                                facets=spec.get("facets", False)))
+                                facets=spec.get("facets", False), collapse=collapse))
 
 
 def latencies(run, specs: list[dict], rounds: int, *, warm: bool = True) -> list[float]:  # type: ignore[no-untyped-def,type-arg]
@@ -134,6 +134,7 @@ def main() -> None:
     parser.add_argument("--queries-only", action="store_true", help="reuse the indexes a previous run built")
     parser.add_argument("--unseen", type=int, default=40, help="random queries of each unseen kind, run once")
     parser.add_argument("--seed", type=int, default=None, help="seed for the unseen queries (default: the clock)")
+    parser.add_argument("--collapse", action="store_true", help="also time kliping with one hit per story")
     args = parser.parse_args()
     if args.queries_only:
         engine = Engine(SearchIndex(args.workdir / "kliping/index"), Archive(args.workdir / "kliping/archive.sqlite3"))
@@ -141,7 +142,8 @@ def main() -> None:
     else:
         engine = build_both(args)
     seed = args.seed if args.seed is not None else int(time.time())
-    run_queries(index.open_dir(str(args.workdir / "plain")), engine, args.rounds, unseen_queries(args.unseen, seed))
+    run_queries(index.open_dir(str(args.workdir / "plain")), engine, args.rounds, unseen_queries(args.unseen, seed),
+                collapse=args.collapse)
     print(f"(unseen queries: --seed {seed}; each run once, after the fixed set)")
 
 
@@ -164,17 +166,22 @@ def build_both(args: argparse.Namespace) -> Engine:
 
 
 def run_queries(plain_ix: index.Index, engine: Engine, rounds: int,
-                unseen: dict[str, list[dict]]) -> None:  # type: ignore[type-arg]
+                unseen: dict[str, list[dict]], *, collapse: bool = False) -> None:  # type: ignore[type-arg]
     plain_searcher = plain_ix.searcher()
-    print("\nquery latency ms (p50 / p95 / p99)      plain Whoosh              kliping")
+    print("\nquery latency ms (p50 / p95 / p99)      plain Whoosh              kliping"
+          + ("         kliping --collapse" if collapse else ""))
     kinds = [(kind, specs, rounds) for kind, specs in QUERIES.items()]
     kinds += [(kind, specs, 1) for kind, specs in unseen.items()]
     for kind, specs, times in kinds:
         warm = times > 1
         plain = percentiles(latencies(lambda s: plain_search(plain_searcher, s), specs, times, warm=warm))
         ours = percentiles(latencies(lambda s: kliping_search(engine, s), specs, times, warm=warm))
-        print(f"  {kind:<20} {plain['p50']:7.1f} {plain['p95']:7.1f} {plain['p99']:7.1f}"
-              f"   {ours['p50']:7.1f} {ours['p95']:7.1f} {ours['p99']:7.1f}")
+        line = (f"  {kind:<20} {plain['p50']:7.1f} {plain['p95']:7.1f} {plain['p99']:7.1f}"
+                f"   {ours['p50']:7.1f} {ours['p95']:7.1f} {ours['p99']:7.1f}")
+        if collapse:  # one hit per story (story ids from the archive), beside the same queries without
+            one = percentiles(latencies(lambda s: kliping_search(engine, s, collapse=True), specs, times, warm=warm))
+            line += f"   {one['p50']:7.1f} {one['p95']:7.1f} {one['p99']:7.1f}"
+        print(line)
 
 
 if __name__ == "__main__":

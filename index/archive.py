@@ -20,7 +20,7 @@ import os
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +29,8 @@ from typing import Any, Literal
 from index.dates import to_utc_iso
 from index.pgurl import is_postgres_url, redacted
 from index.schema_sql import SCHEMA
+from index.stories import clusters as story_clusters
+from index.stories import members as story_lookup
 from kliping.article import Article
 from kliping.errors import NOTHING_ARCHIVED, ArchiveError, ConfigError, IncompleteArticle, NothingArchived
 
@@ -289,6 +291,7 @@ class Archive:
                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (*values[:11], now, now, article.content_hash, 1, seq, values[11]),
                 )
+                story_clusters.assign(db, article.id, article.body, values[11], article.source)  # one transaction
                 return "new"
             db.execute(
                 "INSERT INTO article_versions (article_id, version, title, body, published, authors, "
@@ -302,6 +305,7 @@ class Archive:
                 "published_utc=? WHERE id=?",
                 (*values[2:11], now, article.content_hash, seq, values[11], row["id"]),
             )
+            story_clusters.assign(db, row["id"], article.body, values[11], article.source)
             return "updated"
 
     @staticmethod
@@ -375,6 +379,55 @@ class Archive:
             (article_id,),
         )
         return [dict(row) for row in rows]
+
+    # -- stories (syndication clusters, index/stories/) ----------------------
+
+    def story_of(self, article_id: str) -> story_lookup.Story | None:
+        """The article's story with every copy, first published first; None if the article is unknown."""
+        found = story_lookup.story_ids(self.db, [article_id])
+        if article_id not in found:
+            return None
+        return story_lookup.members(self.db, [found[article_id]]).get(found[article_id])
+
+    def story_members(self, story_id: str) -> list[story_lookup.Member]:
+        """The copies of one story, first published first (empty for an unknown story id)."""
+        story = story_lookup.members(self.db, [story_id]).get(story_id)
+        return story.members if story else []
+
+    def stories(self, story_ids: list[str]) -> dict[str, story_lookup.Story]:
+        """Several stories at once, for a page of results."""
+        return story_lookup.members(self.db, story_ids)
+
+    def story_ids(self, article_ids: list[str]) -> dict[str, str]:
+        """Story id per article id (articles stored before stories existed are missing until a rebuild);
+        asked 500 at a time, so a whole result set (a trend's matches) stays under SQL's parameter limit."""
+        found: dict[str, str] = {}
+        for start in range(0, len(article_ids), 500):
+            found.update(story_lookup.story_ids(self.db, article_ids[start:start + 500]))
+        return found
+
+    def rebuild_stories(self, *, batch: int = 500,
+                        progress: Callable[[int], None] | None = None) -> dict[str, int]:
+        """Cluster every article again, oldest publish time first, so each story is founded by its first
+        copy; ``batch`` articles per transaction. Returns the counts of articles and stories."""
+        with self._write() as db:
+            story_clusters.clear(db)
+        ids = [row[0] for row in self.db.execute(
+            "SELECT id FROM articles ORDER BY CASE WHEN published_utc IS NULL THEN 1 ELSE 0 END, "
+            "published_utc, id")]
+        for start in range(0, len(ids), batch):
+            chunk = ids[start:start + batch]
+            marks = ",".join("?" * len(chunk))
+            with self._write() as db:
+                rows = {row[0]: row for row in db.execute(
+                    f"SELECT id, body, published_utc, source FROM articles WHERE id IN ({marks})", chunk)}
+                for article_id in chunk:
+                    row = rows[article_id]
+                    story_clusters.assign(db, row[0], row[1], row[2], row[3])
+            if progress is not None:
+                progress(len(chunk))
+        stories = self.db.execute("SELECT COUNT(DISTINCT story_id) FROM stories").fetchone()[0]
+        return {"articles": len(ids), "stories": int(stories)}
 
     # -- fetch memory ------------------------------------------------------
 

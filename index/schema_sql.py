@@ -143,4 +143,21 @@ CREATE TABLE IF NOT EXISTS watch_deliveries ( -- the outbox: written with the wa
     PRIMARY KEY (watch, story_key, channel)
 );
 CREATE INDEX IF NOT EXISTS watch_deliveries_due ON watch_deliveries(status, next_attempt);
+
+CREATE TABLE IF NOT EXISTS stories (          -- syndication clusters (index/stories/): one row per article
+    article_id  TEXT PRIMARY KEY,
+    story_id    TEXT NOT NULL,                -- the id of the article that founded the story
+    matched_id  TEXT,                         -- the member it matched when it joined (NULL: it founded it)
+    similarity  REAL,                         -- containment of shingles with matched_id
+    shingles    BLOB NOT NULL,                -- its sorted uint32 shingle hashes, little-endian
+    assigned_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_story ON stories(story_id);
+
+CREATE TABLE IF NOT EXISTS story_samples (     -- a fixed sample of each article's shingles: candidate lookup
+    hash       INTEGER NOT NULL,
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (hash, article_id)
+);
+CREATE INDEX IF NOT EXISTS story_samples_article ON story_samples(article_id);
 """

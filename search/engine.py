@@ -26,6 +26,7 @@ from index.store import SearchIndex
 from index.whoosh_private import expanded_words
 from kliping.errors import QueryError
 from search.aliases import AliasTable, shipped
+from search.collapse import StoryInfo, collapse
 from search.cost import QueryBudget, expands
 from search.docarrays import DocArrays
 from search.expand import Applied, expand_aliases
@@ -66,6 +67,8 @@ class SearchRequest:
     strict: bool = False
     #: Expand names by the alias groups (``Jokowi`` also finds "Joko Widodo"): ``--no-alias`` turns it off.
     aliases: bool = True
+    #: One hit per story (syndication cluster): the best-ranked copy, with the others' outlets.
+    collapse: bool = False
 
 
 @dataclass
@@ -78,13 +81,17 @@ class Hit:
     author: str | None
     score: float
     snippet: Snippet
+    story: StoryInfo | None = None  # with collapse: the story this hit stands for
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": self.id, "url": self.url, "title": self.title, "source": self.source,
             "published": self.published, "author": self.author, "score": round(self.score, 4),
             "snippet": self.snippet.html(),
         }
+        if self.story is not None:
+            data["story"] = self.story.to_dict()
+        return data
 
 
 @dataclass
@@ -97,10 +104,15 @@ class SearchResults:
     suggestion: str | None = None
     #: The alias groups the query was expanded by (what ``--explain`` shows).
     aliases: list[Applied] = field(default_factory=list)
+    collapsed: bool = False  # one hit per story
+    stories: int | None = None  # with collapse: stories among all matches, when all were looked at
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"total": self.total, "page": self.page, "size": self.size,
                                 "hits": [hit.to_dict() for hit in self.hits]}
+        if self.collapsed:
+            data["collapsed"] = True
+            data["stories"] = self.stories
         if self.facets is not None:
             data["facets"] = self.facets
         if self.suggestion:
@@ -263,21 +275,42 @@ class Engine:
         browsing = isinstance(parsed, wq.Every)  # ``*``: every score is the same, so newest first
         if request.sort == "relevance" and not browsing:
             best = top(ids, scores, wanted, descending=True)
+            keys = scores
         else:
             keys = arrays.published()[ids]
             if request.sort == "oldest":  # undated articles last either way (NO_DATE is the smallest key)
                 keys = np.where(keys == NO_DATE, np.iinfo(np.int64).max, keys)
             best = top(ids, keys, wanted, descending=request.sort != "oldest")
         page = best[(request.page - 1) * request.limit:]
+        collapsed = None
+        if request.collapse:
+            def ranked(k: int) -> np.ndarray:  # the same order as ``best``, deeper
+                return top(ids, keys, k, descending=request.sort != "oldest")
+
+            collapsed = collapse(len(ids), ranked, lambda p: searcher.stored_fields(int(ids[p]))["id"],
+                                 self.archive.story_ids, page=request.page, limit=request.limit)
+            page = np.asarray(collapsed.positions, dtype=np.int64)
         stored = [(searcher.stored_fields(int(ids[i])), 0.0 if browsing else float(scores[i])) for i in page]
         terms = _highlight_terms(parsed, searcher.reader()) if request.snippets else None
         hits = self._make_hits(stored, terms)
+        if collapsed is not None:
+            self._tell_stories(hits, collapsed.stories)
         facets = _array_facets(arrays, ids) if request.facets else None
         suggestion = None
         if len(ids) < FEW_HITS and not request.like:
             suggestion = did_you_mean(searcher, request.query)
         return SearchResults(total=len(ids), hits=hits, page=request.page, size=request.limit,
-                             facets=facets, suggestion=suggestion, aliases=applied)
+                             facets=facets, suggestion=suggestion, aliases=applied, collapsed=request.collapse,
+                             stories=collapsed.story_count if collapsed is not None else None)
+
+    def _tell_stories(self, hits: list[Hit], story_ids: list[str]) -> None:
+        """Each collapsed hit's story: how many other copies, and their outlets (its own left out)."""
+        stories = self.archive.stories(story_ids)
+        for hit, story_id in zip(hits, story_ids, strict=True):
+            story = stories.get(story_id)
+            others = [m for m in story.members if m.article_id != hit.id] if story else []
+            outlets = [s for s in dict.fromkeys(m.source or "" for m in others) if s and s != hit.source]
+            hit.story = StoryInfo(story_id, len(others), outlets)
 
     def _filter(self, searcher, request: SearchRequest, arrays: DocArrays,  # type: ignore[no-untyped-def]
                 evaluator: Evaluator) -> np.ndarray | None:

@@ -10,6 +10,8 @@ from typing import TextIO
 from search.engine import SearchResults
 
 CSV_COLUMNS = ["id", "published", "source", "title", "author", "url", "score", "snippet"]
+#: Added with --collapse: the story a hit stands for, its other copies, their outlets (space-separated).
+STORY_COLUMNS = ["story", "copies", "also_in"]
 
 
 def to_json(results: SearchResults) -> str:
@@ -23,10 +25,11 @@ def to_csv(results: SearchResults, out: TextIO | None = None) -> str:
         to_csv(results, buffer)
         return buffer.getvalue()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(CSV_COLUMNS + (STORY_COLUMNS if results.collapsed else []))
     for hit in results.hits:
+        story = [hit.story.id, hit.story.copies, " ".join(hit.story.also_in)] if hit.story is not None else []
         writer.writerow([hit.id, hit.published or "", hit.source, hit.title, hit.author or "", hit.url,
-                         f"{hit.score:.4f}", hit.snippet.plain()])
+                         f"{hit.score:.4f}", hit.snippet.plain(), *story])
     return ""
 
 
@@ -38,6 +41,9 @@ def to_text(results: SearchResults, *, color: bool) -> str:
         last = -(-results.total // results.size)
         lines.append(f"{results.total} articles, but no results on page {results.page}: "
                      f"the last page is {last} ({results.size} per page)")
+    elif results.total and results.collapsed:
+        stories = f" in {results.stories} stories" if results.stories is not None else ""
+        lines.append(f"{results.total} articles{stories}; one per story, showing {first}-{first + shown - 1}")
     elif results.total:
         lines.append(f"{results.total} articles; showing {first}-{first + shown - 1}")
     else:
@@ -51,6 +57,10 @@ def to_text(results: SearchResults, *, color: bool) -> str:
         lines.append(f"{n}. {title}")
         lines.append(f"   {hit.source} · {date}" + (f" · {hit.author}" if hit.author else "") + f" · id {hit.id}")
         lines.append(f"   {hit.url}")
+        if hit.story is not None and hit.story.copies:
+            outlets = ", ".join(hit.story.also_in) or hit.source
+            lines.append(f"   also in: {outlets} ({hit.story.copies} other "
+                         f"{'copy' if hit.story.copies == 1 else 'copies'}; kliping stories show {hit.id})")
         lines.append("   " + (hit.snippet.ansi() if color else hit.snippet.plain()))
     if results.facets:
         for name, counts in results.facets.items():

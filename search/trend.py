@@ -52,19 +52,15 @@ MAX_BUCKETS = 3660
 StoryKeys = Callable[[Sequence[str]], Sequence[str]]
 
 
-def each_article(ids: Sequence[str]) -> Sequence[str]:
-    """Every article its own story: what ``--collapse`` counts until syndication clusters are known."""
-    return ids
-
-
 def story_keys_for(archive: Archive) -> StoryKeys:
-    """The story key of each article id, for ``--collapse``.
+    """The story key of each article id, for ``--collapse``: its syndication cluster (``index/stories``), or
+    the article itself when it has none yet (stored before stories existed, until ``kliping stories rebuild``)."""
 
-    The one place syndication clusters (issue #14, item 1; branch ``stories``)
-    plug in: return their story id per article here. Until then every article is
-    its own story, so ``--collapse`` changes no count.
-    """
-    return each_article
+    def keys(ids: Sequence[str]) -> Sequence[str]:
+        found = archive.story_ids(list(ids))
+        return [found.get(article_id, article_id) for article_id in ids]
+
+    return keys
 
 
 @dataclass

@@ -123,7 +123,7 @@ pass_app = click.make_pass_decorator(Kliping)
 #: needed, so one command's heavy imports never slow or break another.
 COMMAND_MODULES: list[str] = [
     "extract", "crawl", "daemon", "backfill", "reextract", "search", "export", "trend", "status", "importer",
-    "reindex", "stem", "serve", "watch", "migrate_archive",
+    "reindex", "stem", "serve", "watch", "stories", "migrate_archive",
 ]
 
 #: Commands whose module is named otherwise (``import`` is a Python keyword).

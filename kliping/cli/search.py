@@ -32,11 +32,13 @@ from search.render import to_csv, to_json, to_text
 @click.option("--no-alias", "no_alias", is_flag=True,
               help="Search names as typed: do not expand Jokowi to Joko Widodo (see search/aliases.txt).")
 @click.option("--explain", is_flag=True, help="Also say which name aliases the query was expanded by (on stderr).")
+@click.option("--collapse", is_flag=True,
+              help="One result per story: the best-ranked copy, with the outlets of the others (also in: ...).")
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV (for spreadsheets).")
 @pass_app
 def command(app, query: str, date_from, date_to, sources, author, sort, limit, page, facets, like,  # type: ignore[no-untyped-def]
-            no_alias: bool, explain: bool, as_json: bool, as_csv: bool) -> None:
+            no_alias: bool, explain: bool, collapse: bool, as_json: bool, as_csv: bool) -> None:
     """Search the archive. QUERY is a question, a sentence or keywords, typed as they
     come, or Whoosh syntax with Indonesian additions.
 
@@ -61,6 +63,7 @@ def command(app, query: str, date_from, date_to, sources, author, sort, limit, p
       kliping search 'judul:banjir DAN sumber:kompas' --sort newest
       kliping search korupsi --facets --json
       kliping search "Cak Imin" --explain
+      kliping search karhutla --collapse
     """
     if not query and not like:
         raise click.UsageError('give a QUERY (e.g. kliping search "sanksi Rusia") or --like ID')
@@ -73,7 +76,7 @@ def command(app, query: str, date_from, date_to, sources, author, sort, limit, p
     engine = app.engine()
     request = SearchRequest(query=query, date_from=date_from, date_to=date_to, sources=list(sources),
                             author=author, sort=sort, limit=limit, page=page, facets=facets, like=like,
-                            aliases=not no_alias)
+                            aliases=not no_alias, collapse=collapse)
     results = engine.search(request)
     if explain:
         click.echo(explanation(results.aliases, enabled=not no_alias), err=True)

@@ -9,14 +9,15 @@ from kliping.article import Article
 __all__ = ["delivery_key", "story_key"]
 
 
-def story_key(article: Article) -> str:
+def story_key(article: Article, story_id: str | None) -> str:
     """The ledger key of an article: a watch alerts once per key.
 
-    Today it is the article id (one canonical URL). Once syndication clusters land
-    (issue #14, branch ``stories``) this returns the story id instead, so a story
-    carried by five outlets alerts a watch once; nothing else needs to change.
+    It is the article's story (its syndication cluster, ``index/stories``), so a
+    story carried by five outlets alerts a watch once, by its first matching copy;
+    an article with no story yet (stored before stories existed, until
+    ``kliping stories rebuild``) is its own.
     """
-    return article.id
+    return story_id or article.id
 
 
 def delivery_key(watch: str, created_at: str, key: str) -> str:

@@ -94,7 +94,9 @@ class WatchMatcher:
             by_id = {article.id: (seq, article) for seq, article in rows}
             hits = self.engine.search(SearchRequest(watch.query, sources=list(watch.sources), ids=list(by_id),
                                                     strict=True, limit=len(by_id), snippets=False))
-            matches = [Match(story_key(by_id[hit.id][1]), hit.id, by_id[hit.id][0]) for hit in hits.hits]
+            stories = self.archive.story_ids([hit.id for hit in hits.hits])
+            matches = [Match(story_key(by_id[hit.id][1], stories.get(hit.id)), hit.id, by_id[hit.id][0])
+                       for hit in hits.hits]
         added = self.store.record_check(watch, upto, matches)
         if added:
             log.info("event=watch_matched watch=%s new_matches=%d checked_up_to=%d", watch.name, added, upto)

@@ -21,6 +21,12 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
+class StoryOfHit(BaseModel):
+    id: str = Field(description="The story (syndication cluster) id; `kliping stories show ID` lists it.")
+    copies: int = Field(description="Other copies of the story in the archive.")
+    also_in: list[str] = Field(description="Their outlets, first published first, the hit's own left out.")
+
+
 class SearchHit(BaseModel):
     id: str
     url: str
@@ -30,6 +36,7 @@ class SearchHit(BaseModel):
     author: str | None
     score: float
     snippet: str = Field(description="HTML: the article text escaped, matched words in <mark>.")
+    story: StoryOfHit | None = Field(None, description="With collapse=true: the story this hit stands for.")
 
 
 class AliasApplied(BaseModel):
@@ -48,6 +55,9 @@ class SearchResponse(BaseModel):
     did_you_mean: str | None = Field(None, description="A spelling suggestion when few articles match.")
     aliases: list[AliasApplied] | None = Field(
         None, description="The names the query was expanded by (absent when none applied, or alias=false).")
+    collapsed: bool | None = Field(None, description="True with collapse=true: one hit per story.")
+    stories: int | None = Field(None, description="With collapse=true: stories among all matching articles, "
+                                                  "when the server looked at all of them (null otherwise).")
 
 
 class TrendBucket(BaseModel):

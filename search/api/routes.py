@@ -85,6 +85,8 @@ def data_router(services: Services, dependencies: list[Any]) -> APIRouter:
         facets: Annotated[bool, Query(description="Also count hits by source and month")] = False,
         alias: Annotated[bool, Query(description="Expand names by their aliases (Jokowi also finds Joko "
                                                  "Widodo); `aliases` in the answer says which applied")] = True,
+        collapse: Annotated[bool, Query(description="One hit per story (copies republished by other "
+                                                    "outlets): the best-ranked copy, with `story.also_in`")] = False,
     ) -> JSONResponse:
         """The same JSON as `kliping search --json`. Snippets are HTML with matches in `<mark>`."""
         if page * size > API_MAX_WINDOW:
@@ -92,7 +94,7 @@ def data_router(services: Services, dependencies: list[Any]) -> APIRouter:
                            f"(page {page} of size {size} asked); narrow the query or the dates instead")
         request = SearchRequest(query=q, date_from=date_from, date_to=date_to, sources=list(source),
                                 author=author, sort=sort, limit=size, page=page, facets=facets,
-                                time_budget=services.timeout * BUDGET_SHARE, aliases=alias)
+                                time_budget=services.timeout * BUDGET_SHARE, aliases=alias, collapse=collapse)
         if not expands(q):
             return JSONResponse(await _bounded(services, lambda: services.live.engine().search(request).to_dict()))
         services.live.engine()  # 503 unavailable before anything is indexed, as for plain queries

@@ -53,6 +53,10 @@ function renderHit(hit) {
   stored.href = "/articles/" + encodeURIComponent(hit.id);
   stored.addEventListener("click", (event) => { event.preventDefault(); showArticle(hit.id); });
   li.append(snippet, stored);
+  if (hit.story && hit.story.copies > 0) { // one story, several outlets: the others in one line
+    const outlets = hit.story.also_in.length ? hit.story.also_in.join(", ") : hit.source;
+    li.append(el("p", `juga di: ${outlets} (${hit.story.copies} salinan lain)`, "also"));
+  }
   return li;
 }
 
@@ -62,6 +66,7 @@ function params() {
   for (const name of ["from", "to", "source", "sort"]) {
     if ($(name).value) p.set(name, $(name).value);
   }
+  p.set("collapse", $("collapse").checked ? "true" : "false");
   return p;
 }
 
@@ -79,7 +84,8 @@ async function search() {
   try {
     const data = await api("/search?" + p.toString());
     const first = (page - 1) * PAGE_SIZE + 1;
-    let status = data.total ? `${data.total} artikel; ${first}–${first + data.hits.length - 1}` : "tidak ada artikel";
+    const grouped = !data.collapsed ? "" : data.stories !== null ? ` dalam ${data.stories} berita` : ", satu per berita";
+    let status = data.total ? `${data.total} artikel${grouped}; ${first}–${first + data.hits.length - 1}` : "tidak ada artikel";
     if (data.did_you_mean) status += ` — maksud Anda: ${data.did_you_mean}?`;
     for (const alias of data.aliases || []) {
       const others = alias.names.filter((name) => name.toLowerCase() !== alias.typed.toLowerCase());
@@ -88,9 +94,10 @@ async function search() {
     $("status").textContent = status;
     $("results").replaceChildren(...data.hits.map(renderHit));
     $("results").start = first;
-    $("pager").hidden = data.total <= PAGE_SIZE;
+    const shown = data.collapsed && data.stories !== null ? data.stories : data.total;
+    $("pager").hidden = shown <= PAGE_SIZE && page === 1;
     $("prev").disabled = page <= 1;
-    $("next").disabled = page * PAGE_SIZE >= data.total;
+    $("next").disabled = page * PAGE_SIZE >= shown || data.hits.length < PAGE_SIZE;
   } catch (error) {
     $("status").className = "error";
     $("status").textContent = error.message;
@@ -215,6 +222,7 @@ function restore() {
   for (const name of ["q", "from", "to", "sort"]) {
     if (p.get(name)) $(name).value = p.get(name);
   }
+  if (p.get("collapse")) $("collapse").checked = p.get("collapse") !== "false";
   return p;
 }
 
