@@ -147,3 +147,27 @@ def test_watches_at_different_watermarks_and_a_failing_one_in_one_check(parts) -
     assert matched(store, "baru") == [article(2, "").id]
     assert store.get("rusak").watermark < archive.max_seq(), "a failing watch keeps its place"
     assert store.get("baru").watermark == store.get("lama").watermark == archive.max_seq()
+
+
+def test_a_story_carried_by_several_outlets_alerts_once(parts) -> None:  # type: ignore[no-untyped-def]
+    """Copies of one story (index/stories clusters them as they are stored) share a ledger key: the watch
+    alerts on one copy, not once per outlet; a different story alerts on its own."""
+    from corpus import corpus_records
+
+    archive, index, store, matcher = parts
+    first, other = list(corpus_records(2, every=97))
+    store.add(Watch(name="semua", query="*"))
+    original = Article(url="https://kompas.test/read/1", source="kompas.test", title=first["title"],
+                       body=first["body"], published="2019-09-19T10:00:00+07:00")
+    copy = Article(url="https://tribun.test/news/1", source="tribun.test", title="Judul Lain untuk Berita yang Sama",
+                   body=first["body"] + "\n\nEditor: Ahmad Fauzi", published="2019-09-19T12:30:00+07:00")
+    different = Article(url="https://kompas.test/read/2", source="kompas.test", title=other["title"],
+                        body=other["body"], published="2019-09-19T11:00:00+07:00")
+    for a in (original, copy, different):
+        archive.upsert(a)
+    stories = archive.story_ids([original.id, copy.id, different.id])
+    assert stories[original.id] == stories[copy.id] != stories[different.id]
+    index.catch_up(archive)
+    matcher.check()
+    got = matched(store, "semua")
+    assert len(got) == 2 and different.id in got and len({original.id, copy.id} & set(got)) == 1, got
