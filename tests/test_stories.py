@@ -228,6 +228,9 @@ def test_cli_stories_show_and_rebuild(configured: Path, records: dict) -> None: 
     assert shown["first_published"] == first.id and len(shown["members"]) == 3
     rebuilt = kliping(configured, "stories", "rebuild")
     assert rebuilt.returncode == 0 and "6 articles in 4 stories" in rebuilt.stdout, rebuilt.stderr
+    again = kliping(configured, "reindex", "--stories")  # the bulk path in reindex gives the same clusters
+    assert again.returncode == 0 and "clustered 6 articles into 4 stories" in again.stdout, again.stderr
+    assert kliping_json(configured, "stories", "show", first.id)["members"] == shown["members"]
     missing = kliping(configured, "stories", "show", "0000000000000000")
     assert missing.returncode == 3 and "no article or story" in missing.stderr
     assert kliping(configured, "stories", "--help").returncode == 0

@@ -10,8 +10,10 @@ from kliping.cli.options import progress_bar
 
 @click.command("reindex")
 @click.option("--catch-up", is_flag=True, help="Only index what changed since the index's watermark.")
+@click.option("--stories", is_flag=True,
+              help="First cluster every article into stories again, oldest first (as kliping stories rebuild).")
 @pass_app
-def command(app, catch_up: bool) -> None:  # type: ignore[no-untyped-def]
+def command(app, catch_up: bool, stories: bool) -> None:  # type: ignore[no-untyped-def]
     """Rebuild the Whoosh index from the archive (the archive is the truth).
 
     The new index is built beside the old one and swapped in, so searches
@@ -21,7 +23,13 @@ def command(app, catch_up: bool) -> None:  # type: ignore[no-untyped-def]
     Examples:
       kliping reindex
       kliping reindex --catch-up
+      kliping reindex --stories
     """
+    if stories:  # syndication clusters live in the archive; collapse reads them there, so the order is free
+        writable = app.archive()
+        with progress_bar(writable.count(), "clustering stories") as bar:
+            done = writable.rebuild_stories(progress=bar.update)
+        click.echo(f"clustered {done['articles']} articles into {done['stories']} stories")
     archive = app.archive(readonly=True)  # reads only; a missing archive is an error, not a new one
     index = app.index()
     with progress_bar(archive.count(), "indexing") as bar:
