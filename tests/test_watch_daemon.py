@@ -8,11 +8,14 @@ receiver drops it (what ``WebhookReceiver.unique()`` keeps).
 
 from __future__ import annotations
 
+import html
 import random
 import time
+from functools import cache
 from pathlib import Path
 
 from cli_runner import kliping
+from corpus import corpus_records
 from daemon_process import DaemonProcess, query, wait_for
 from httpserver import LocalSite
 from newssite import NewsSite
@@ -26,16 +29,26 @@ def matching(i: int) -> bool:
     return i % 2 == 0
 
 
+@cache
+def _other_news() -> list[list[str]]:
+    """Real article paragraphs that never say "gempa" or "bumi": each page a story of its own (pages sharing
+    their text would be one story, and a watch alerts once per story)."""
+    found = []
+    for record in corpus_records(400, every=37):
+        text = record["body"].lower()
+        paragraphs = [p.strip(" ,") + "." for p in record["body"].split(".,") if len(p.strip()) > 80]
+        if "gempa" not in text and "bumi" not in text and len(paragraphs) >= 3:
+            found.append(paragraphs[:3])
+    return found
+
+
 def page(i: int) -> bytes:
     topic = "gempa bumi mengguncang" if matching(i) else "hujan deras mengguyur"
     title = f"Laporan warga kampung nomor {i}: {topic} kawasan itu"
     paragraphs = [
         f"BANDUNG - Warga kampung nomor {i} melaporkan {topic} kawasan permukiman sejak pagi hari, dan banyak "
         "keluarga memilih bertahan di luar rumah sambil menunggu kabar dari petugas.",
-        "Petugas badan penanggulangan bencana daerah mendirikan posko darurat dan membagikan makanan siap saji "
-        "kepada keluarga yang terdampak, sementara relawan mendata kerusakan rumah warga.",
-        "Ketua rukun warga meminta pemerintah kota segera mengirim bantuan tambahan karena persediaan air bersih "
-        "dan obat-obatan di posko mulai menipis menjelang malam.",
+        *(html.escape(p) for p in _other_news()[i]),
     ]
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     return (f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}</article>"
