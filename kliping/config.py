@@ -13,7 +13,7 @@ import os
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from apscheduler.triggers.cron import CronTrigger
@@ -224,6 +224,29 @@ class ApiConfig(_Strict):
         return proxies
 
 
+class IndexConfig(_Strict):
+    """Where the search index lives: Whoosh in ``data_dir`` (the embedded default) or an OpenSearch cluster."""
+
+    backend: Literal["whoosh", "opensearch"] = Field("whoosh", description="whoosh (embedded) or opensearch.")
+    hosts: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:9200"],
+                             description="OpenSearch node URLs (any node answers; list several for failover).")
+    index: str = Field("kliping", pattern=r"^[a-z0-9][a-z0-9_-]*$",
+                       description="The alias searches read; each rebuild makes a new physical index behind it.")
+    shards: int = Field(1, ge=1, le=1024, description="Primary shards of a new physical index.")
+    replicas: int = Field(1, ge=0, le=16, description="Replicas of each shard (1: a node may fail).")
+    timeout: float = Field(30.0, gt=0, description="Seconds one request to the cluster may take.")
+
+    @field_validator("hosts")
+    @classmethod
+    def _urls(cls, hosts: list[str]) -> list[str]:
+        if not hosts:
+            raise ValueError("give at least one node URL, e.g. ['http://127.0.0.1:9200']")
+        for host in hosts:
+            if not re.match(r"^https?://[^/\s]+/?$", host):
+                raise ValueError(f"{host!r} is not a node URL; write http://HOST:PORT, e.g. http://127.0.0.1:9200")
+        return hosts
+
+
 class Config(_Strict):
     """The whole of config.yaml."""
 
@@ -231,6 +254,7 @@ class Config(_Strict):
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     api: ApiConfig = Field(default_factory=ApiConfig)
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
+    index: IndexConfig = Field(default_factory=IndexConfig)
     sources: list[Source] = Field(default_factory=list)
 
     @field_validator("sources")
