@@ -193,7 +193,8 @@ class OpenSearchIndex:
                 self.client.indices.put_settings(index=name, body={"index": {
                     "refresh_interval": "1s", "number_of_replicas": self.config.replicas}})
                 self.client.indices.refresh(index=name)
-                self.client.cluster.health(index=name, wait_for_status="yellow", timeout="60s")
+                self.client.cluster.health(index=name, params={"wait_for_status": "yellow", "timeout": "60s"},
+                                          request_timeout=70)
             self._set_meta(name, top, archive)
             actions: list[dict[str, Any]] = [{"add": {"index": name, "alias": self.alias, "is_write_index": True}}]
             if old:
