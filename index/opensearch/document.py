@@ -5,7 +5,8 @@ so the cluster never analyses text: each text field holds kliping's terms joined
 whitespace tokenizer.
 
 - ``words`` (``title_words``): the exact words in order, with ``_`` where a function word stood, so quoted
-  phrases line up as in Whoosh; headline and body are two values, ``position_increment_gap`` apart;
+  phrases line up as in Whoosh; the headline (``TITLE_BOOST`` times, as Whoosh weighs it) and the body are
+  separate values, ``position_increment_gap`` apart, so no phrase spans two;
 - ``roots`` (``title_roots``): one root per word (every part's root for a compound), the headline's written
   ``TITLE_BOOST`` times: a free word is one BM25 over its root family, as :mod:`search.vector` scores it.
 """
@@ -22,7 +23,7 @@ from index.schema import TITLE_BOOST
 from kliping.article import Article
 
 #: Bumped whenever the mapping or the analysis changes what is indexed; another is refused (reindex).
-FORMAT = 1
+FORMAT = 2
 #: Stands where a function word was: keeps phrase positions; never a query word.
 GAP = "_"
 #: BM25 as kliping's ranking sets it (search.ranking.DEFAULT; a test checks they agree).
@@ -75,7 +76,7 @@ def document(article: Article) -> dict[str, Any]:
         "published": published.isoformat(timespec="seconds") if published else None,
         "published_text": article.published,
         "month": published.strftime("%Y-%m") if published else "",
-        "words": [head_words, body_words],
+        "words": [head_words] * repeat + [body_words],
         "roots": " ".join([head_roots] * repeat + [body_roots]),
         "title_words": head_words,
         "title_roots": head_roots,

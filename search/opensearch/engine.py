@@ -68,7 +68,9 @@ class OpenSearchEngine:
                 "month": {"terms": {"field": "month", "size": FACET_BUCKETS, "order": {"_key": "asc"}}},
             }
         with answering(self.index.config):
-            found = self.index.client.search(index=self.index.alias, body=body)
+            # statistics of the whole index, not of each shard: scores as one index gives them, as Whoosh's do
+            found = self.index.client.search(index=self.index.alias, body=body,
+                                             params={"search_type": "dfs_query_then_fetch"})
         total = int(found["hits"]["total"]["value"])
         stored = [(hit["_source"], 0.0 if browsing else float(hit.get("_score") or 0.0))
                   for hit in found["hits"]["hits"]]

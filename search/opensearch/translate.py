@@ -101,8 +101,11 @@ def _any(q: AnyWords, ranking: Ranking) -> Query:
 
 
 def _phrase(q: Any) -> Query:
+    """The phrase decides the match; its words' scores, summed, rank it (as the embedded engine scores it)."""
     _, words = _fields(q.fieldname)
-    return {"match_phrase": {words: {"query": " ".join(q.words), "slop": int(q.slop), "boost": q.boost}}}
+    return _boosted({"bool": {
+        "filter": [{"match_phrase": {words: {"query": " ".join(q.words), "slop": int(q.slop)}}}],
+        "should": [{"term": {words: {"value": word}}} for word in dict.fromkeys(q.words)]}}, q.boost)
 
 
 def _term(fieldname: str, text: str, boost: float) -> Query:
