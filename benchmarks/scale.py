@@ -143,7 +143,7 @@ def report(args: argparse.Namespace, hosts: list[str], cluster_dir: Path | None)
         print(f"with {stopped} stopped: {len(d_top)} of {len(d_top)} queries answered, "
               f"{answered:.0%} with the same top 10 as with both nodes")
     low = sorted((len(set(w_top[k]) & set(o_top[k])) / max(len(w_top[k]), 1), k) for k in relevance)[:5]
-    print("lowest overlaps: " + ", ".join(f"{k!r} {v:.1f}" for v, k in low))
+    print("lowest overlaps: " + ", ".join(f"{k.removesuffix('None')!r} {v:.1f}" for v, k in low))
 
 
 if __name__ == "__main__":

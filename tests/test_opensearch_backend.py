@@ -9,10 +9,14 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
-from cli_runner import kliping
+from cli_runner import kliping, kliping_json
 from corpus import corpus_records
+from daemon_process import DaemonProcess
+from newssite import NewsSite
 from opensearch_cluster import Cluster, opensearch_cluster  # noqa: F401
+from test_api_support import uvicorn_server
 
 from index.archive import Archive
 from index.opensearch.document import K1, B
@@ -55,6 +59,24 @@ def whoosh_engine(corpus_archive: Archive, tmp_path_factory: pytest.TempPathFact
     index = SearchIndex(tmp_path_factory.mktemp("os-whoosh") / "index")
     index.rebuild(corpus_archive)
     return Engine(index, corpus_archive)
+
+
+@pytest.mark.parametrize(("index", "fix"), [
+    ({"backend": "elastic"}, "'whoosh' or 'opensearch'"),
+    ({"backend": "opensearch", "hosts": ["127.0.0.1:9200"]}, "write http://HOST:PORT"),
+    ({"backend": "opensearch", "hosts": []}, "give at least one node URL"),
+    ({"backend": "opensearch", "index": "Kliping News"}, "index.index"),
+    ({"backend": "opensearch", "host": "x"}, "did you mean 'hosts'?"),
+])
+def test_a_wrong_index_setting_is_named_with_its_fix(index: dict, fix: str) -> None:  # type: ignore[type-arg]
+    import yaml
+
+    from kliping.config import parse_config
+    from kliping.errors import ConfigError
+
+    with pytest.raises(ConfigError) as caught:
+        parse_config(yaml.safe_dump({"index": index}))
+    assert fix in str(caught.value)
 
 
 def test_the_cluster_scores_with_the_embedded_engines_bm25() -> None:
@@ -150,9 +172,47 @@ def test_the_commands_work_on_the_opensearch_backend(index_config: IndexConfig, 
     status = kliping(config, "status", "--json")
     assert json.loads(status.stdout)["index"]["documents"] == 50
     assert json.loads(status.stdout)["index"]["in_step"]
+    with uvicorn_server(config) as base:  # kliping serve on the cluster: the API searches it too
+        assert httpx.get(f"{base}/health", timeout=10).json()["index"]["documents"] == 50
+        answer = httpx.get(f"{base}/search", params={"q": word}, timeout=30)
+        assert answer.status_code == 200, answer.text
+        assert sample[0]["url"] in [hit["url"] for hit in answer.json()["hits"]]
     rebuilt = kliping(config, "reindex", "--backend", "opensearch")
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert kliping(config, "search", "xyzzyqwv").returncode == 3
+
+
+def test_crawl_and_the_daemon_index_into_the_cluster(
+        news_site: NewsSite, make_config, index_config: IndexConfig) -> None:  # type: ignore[no-untyped-def]
+    pages = news_site.gold_pages()
+    for page in pages:
+        news_site.publish(page)
+    settings = {"backend": "opensearch", "hosts": index_config.hosts, "index": index_config.index}
+    config = make_config([{"name": "lokal", "feeds": [news_site.feed_url], "sitemaps": [news_site.sitemap_url]}],
+                         index=settings)
+    summary = kliping_json(config, "crawl")
+    assert summary["sources"][0]["new"] == len(pages), summary["sources"][0]["errors"]
+    status = kliping_json(config, "status")
+    assert status["index"]["documents"] == len(pages) and status["index"]["in_step"]
+    title = news_site.gold(pages[0])["title"]
+    assert title in kliping(config, "search", f'"{title}"', "--json").stdout
+
+    # the daemon, on a data_dir of its own and another alias: it crawls, then the cluster holds what it archived
+    other = config.parent / "daemon"
+    other.mkdir()
+    daemon_config = make_config([{"name": "lokal", "feeds": [news_site.feed_url], "every": "1h"}],
+                                index={**settings, "index": index_config.index + "-daemon"},
+                                daemon={"jitter": 0, "misfire_grace": "30s"}, data_dir=str(other / "data"))
+    daemon = DaemonProcess(daemon_config)
+    try:
+        daemon.wait_log("event=indexed", timeout=60)
+        assert daemon.terminate() == 0
+    finally:
+        daemon.stop()
+        OpenSearchIndex(index_config.model_copy(update={"index": index_config.index + "-daemon"})).delete()
+    assert "event=indexed documents=" in daemon.log()
+    status = kliping_json(daemon_config, "status")
+    assert status["index"]["documents"] == status["archive"]["articles"] > 0
 
 
 def test_a_stopped_node_leaves_the_replica_answering(
