@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 def connect(config: IndexConfig) -> OpenSearch:
     """A client that spreads requests over ``hosts`` and retries another node when one is down."""
-    return OpenSearch(hosts=list(config.hosts), timeout=config.timeout, max_retries=len(config.hosts),
+    return OpenSearch(hosts=list(config.hosts), timeout=config.timeout, max_retries=3 * len(config.hosts),
                       retry_on_timeout=True)
 
 
