@@ -225,6 +225,9 @@ def test_a_stopped_node_leaves_the_replica_answering(
     """Last in the file: it stops a node of the session's cluster."""
     index = OpenSearchIndex(index_config)
     index.rebuild(corpus_archive)
+    # the replica must exist before a node goes: green, every copy allocated (a rebuild waits for yellow only)
+    index.client.cluster.health(index=index.physical(), params={"wait_for_status": "green", "timeout": "60s"},
+                                request_timeout=70)
     engine = OpenSearchEngine(index, corpus_archive)
     before = {query: top10(engine, query) for query in QUERIES[:5]}
     nodes = index.client.cat.nodes(format="json", h="name,cluster_manager")
