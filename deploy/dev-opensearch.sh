@@ -97,9 +97,20 @@ action.auto_create_index: false
 EOF
 }
 
+# Whether the node user can read PATH (as root the nodes run as nobody, who needs every parent folder's x bit).
+node_can_read() {
+    [ "$(id -u)" != 0 ] || setpriv --reuid=nobody --regid=nogroup --clear-groups -- test -r "$1"
+}
+
 start() {
     local dir="$1"
     prepare
+    if ! node_can_read "$DIST/bin/opensearch"; then  # a checkout in a private folder (e.g. CI's clone)
+        local shared="/var/tmp/kliping-opensearch-$VERSION"
+        [ -x "$shared/bin/opensearch" ] || { cp -r "$DIST" "$shared.$$" && chmod -R a+rX "$shared.$$" \
+            && mv "$shared.$$" "$shared"; }
+        DIST="$shared"
+    fi
     if [ -f "$dir/urls" ] && health "$(head -1 "$dir/urls")" >/dev/null 2>&1; then
         cat "$dir/urls"; return 0
     fi
@@ -110,7 +121,11 @@ start() {
     local seeds="\"127.0.0.1:$t1\", \"127.0.0.1:$t2\""
     write_node_config "$dir/node-1" node-1 "$h1" "$t1" "$seeds"
     write_node_config "$dir/node-2" node-2 "$h2" "$t2" "$seeds"
-    [ "$(id -u)" = 0 ] && chown -R nobody:nogroup "$dir"
+    if [ "$(id -u)" = 0 ]; then
+        chown -R nobody:nogroup "$dir"
+        node_can_read "$dir/node-1/config/opensearch.yml" \
+            || die "$dir is not reachable by the user nobody the nodes run as; give a folder under /var/tmp"
+    fi
     printf 'http://127.0.0.1:%s\nhttp://127.0.0.1:%s\n' "$h1" "$h2" > "$dir/urls"
     local n
     for n in 1 2; do

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,10 +43,11 @@ def opensearch_cluster() -> Iterator[Cluster]:
     missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
     if missing:
         if in_ci:
-            pytest.fail(f"CI=true and {' and '.join(missing)} is missing: the OpenSearch tests cannot run")
+            pytest.fail(f"CI=true but missing: {' and '.join(missing)}; the OpenSearch tests cannot run")
         pytest.skip(f"{' and '.join(missing)} not installed: the OpenSearch backend tests need a real cluster")
-    # under the project (gitignored build/), not pytest's 0700 tmp: as root the nodes run as nobody
-    directory = ROOT / "build" / "opensearch" / f"test-cluster-{os.getpid()}"
+    # not pytest's 0700 tmp: as root the nodes run as nobody, who must reach their folders
+    directory = Path(tempfile.mkdtemp(prefix="kliping-opensearch-test-", dir="/var/tmp"))
+    directory.chmod(0o755)
     started = subprocess.run([str(SCRIPT), "start", str(directory)], capture_output=True, text=True, timeout=400)
     if started.returncode != 0:
         message = f"the OpenSearch cluster did not start:\n{started.stderr[-3000:]}"
