@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint bench clean postgres postgres-stop
+.PHONY: setup run test lint bench clean postgres postgres-stop opensearch opensearch-stop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,10 @@ postgres-stop:
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache
+
+# A 2-node OpenSearch cluster on 127.0.0.1 for index.backend: opensearch (README "Scaling out: OpenSearch").
+opensearch:
+	deploy/dev-opensearch.sh start
+
+opensearch-stop:
+	deploy/dev-opensearch.sh stop

@@ -50,6 +50,11 @@ def archive_exists(config: Config) -> bool:
 
 
 def open_index(config: Config) -> SearchIndex:
+    """The index the config names: Whoosh in data_dir, or the OpenSearch alias (``index.backend``)."""
+    if config.index.backend == "opensearch":
+        from index.opensearch.store import OpenSearchIndex
+
+        return OpenSearchIndex(config.index)  # type: ignore[return-value]  # the same interface, duck-typed
     return index_in(config.data_dir)
 
 
@@ -178,19 +183,38 @@ class Kliping:
     def index(self) -> SearchIndex:
         with self._opening:
             if self._index is None:
-                self._index = index_in(self.data_dir)
+                self._index = open_index(self.config) if self._opensearch() else index_in(self.data_dir)
             return self._index
+
+    def _opensearch(self) -> bool:
+        """Whether the index is on OpenSearch; a cached data_dir (kliping.configcache) means Whoosh's default
+        was checked already only when the config file holds no ``index:`` key, so look at the file."""
+        if self._config is not None:
+            return self._config.index.backend == "opensearch"
+        assert self.config_path is not None
+        try:
+            text = Path(self.config_path).read_text(encoding="utf-8")
+        except OSError:
+            return False
+        return "opensearch" in text and self.config.index.backend == "opensearch"
 
     def engine(self) -> Engine:
         """The search engine over the index and the read-only archive: one per application, as both the
         CLI and the API search through it."""
         with self._opening:
             if self._engine is None:
-                from search.aliases import aliases_for
-                from search.engine import Engine
+                index = self.index()
+                if self._opensearch():
+                    from search.opensearch.engine import OpenSearchEngine
 
-                self._engine = Engine(self.index(), self.archive(readonly=True),
-                                      aliases=aliases_for(self.aliases_path))
+                    engine: Any = OpenSearchEngine(index, self.archive(readonly=True))  # type: ignore[arg-type]
+                else:
+                    from search.aliases import aliases_for
+                    from search.engine import Engine
+
+                    engine = Engine(index, self.archive(readonly=True), aliases=aliases_for(self.aliases_path))
+                self._engine = engine
+            assert self._engine is not None
             return self._engine
 
     def status(self) -> dict[str, Any]:

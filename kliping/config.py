@@ -283,12 +283,37 @@ class WatchConfig(_Strict):
 
     def seconds(self, name: str) -> int:
         return parse_interval(getattr(self, name))
+
+
 class SearchConfig(_Strict):
     """Searching: the name aliases a query expands by."""
 
     aliases: Path | None = Field(
         None, description="A file of your own alias groups, one per line ('Joko Widodo | Jokowi'), "
         "added to the shipped list.")
+
+
+class IndexConfig(_Strict):
+    """Where the search index lives: Whoosh in ``data_dir`` (the embedded default) or an OpenSearch cluster."""
+
+    backend: Literal["whoosh", "opensearch"] = Field("whoosh", description="whoosh (embedded) or opensearch.")
+    hosts: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:9200"],
+                             description="OpenSearch node URLs (any node answers; list several for failover).")
+    index: str = Field("kliping", pattern=r"^[a-z0-9][a-z0-9_-]*$",
+                       description="The alias searches read; each rebuild makes a new physical index behind it.")
+    shards: int = Field(1, ge=1, le=1024, description="Primary shards of a new physical index.")
+    replicas: int = Field(1, ge=0, le=16, description="Replicas of each shard (1: a node may fail).")
+    timeout: float = Field(30.0, gt=0, description="Seconds one request to the cluster may take.")
+
+    @field_validator("hosts")
+    @classmethod
+    def _urls(cls, hosts: list[str]) -> list[str]:
+        if not hosts:
+            raise ValueError("give at least one node URL, e.g. ['http://127.0.0.1:9200']")
+        for host in hosts:
+            if not re.match(r"^https?://[^/\s]+/?$", host):
+                raise ValueError(f"{host!r} is not a node URL; write http://HOST:PORT, e.g. http://127.0.0.1:9200")
+        return hosts
 
 
 class Config(_Strict):
@@ -301,6 +326,7 @@ class Config(_Strict):
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
     watch: WatchConfig = Field(default_factory=WatchConfig)
     search: SearchConfig = Field(default_factory=SearchConfig)
+    index: IndexConfig = Field(default_factory=IndexConfig)
     sources: list[Source] = Field(default_factory=list)
 
     @field_validator("sources")

@@ -116,6 +116,8 @@ def _run(run: dict | None) -> dict | None:
 
 def _indexed(index) -> tuple[int, dict[str, int]]:  # type: ignore[no-untyped-def]
     """Indexed documents, in all and per source, from one reader and the source field's terms."""
+    if hasattr(index, "counts_by_source"):  # an OpenSearch index counts by an aggregation
+        return index.counts_by_source()
     if not index.exists():
         return 0, {}
     with index.open().reader() as reader:

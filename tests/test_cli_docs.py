@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kliping.cli import _MODULE_FOR, COMMAND_MODULES, main
-from kliping.config import ApiConfig, Config, DaemonConfig, FetchConfig, Source
+from kliping.config import ApiConfig, Config, DaemonConfig, FetchConfig, IndexConfig, Source
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 NAMES = {module: command for command, module in _MODULE_FOR.items()}
@@ -39,6 +39,7 @@ def test_readme_documents_every_command(command: str) -> None:
     "key",
     [*Config.model_fields, *(f"fetch.{k}" for k in FetchConfig.model_fields),
      *(f"api.{k}" for k in ApiConfig.model_fields), *(f"daemon.{k}" for k in DaemonConfig.model_fields),
+     *(f"index.{k}" for k in IndexConfig.model_fields),
      *(f"sources[].{k}" for k in Source.model_fields)],
 )
 def test_readme_documents_every_config_key(key: str) -> None:

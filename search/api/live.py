@@ -120,6 +120,8 @@ class LiveIndex:
 
     def _marker(self) -> tuple[int, int, int]:
         """What changes on every commit: the watermark file's identity and time, and the generation."""
+        if hasattr(self.index, "marker"):  # an OpenSearch index: (watermark, documents)
+            return (*self.index.marker(), 0)
         try:
             st = os.stat(self.index.path / WATERMARK_FILE)
         except OSError:
@@ -138,8 +140,11 @@ class LiveIndex:
         if not self.index.exists() or not self.application.archive_exists():
             self._snapshot = Snapshot(marker, -1, 0, 0)
             return
-        ix = self.index.open()
-        self._snapshot = Snapshot(marker, ix.latest_generation(), ix.doc_count(), self.index.watermark())
+        if hasattr(self.index, "marker"):  # an OpenSearch index: its watermark stands for the generation
+            self._snapshot = Snapshot(marker, marker[0], marker[1], marker[0])
+        else:
+            ix = self.index.open()
+            self._snapshot = Snapshot(marker, ix.latest_generation(), ix.doc_count(), self.index.watermark())
         if self._engine is None:
             self._engine = self.application.engine()
         log.info("index at generation %s: %s documents, watermark %s",

@@ -1,0 +1,1 @@
+"""Searching an OpenSearch index with kliping's query language and ranking rules (see :mod:`.translate`)."""
