@@ -136,6 +136,14 @@ def _select(root: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlEl
         return []
 
 
+def clean_paragraphs(
+    blocks: Iterable[Block], title: str, profile: ExtractSettings | None = None
+) -> tuple[list[str], str | None]:
+    """The article's paragraphs among ``blocks`` (already chosen as the body), cleaned, and the editor's
+    initials if a sign-off named them: the Indonesian cleaning, whoever chose the blocks."""
+    return _paragraphs(blocks, title, profile)
+
+
 def _paragraphs(blocks: Iterable[Block], title: str, profile: ExtractSettings | None) -> tuple[list[str], str | None]:
     phrases = [p.lower() for p in profile.drop_phrases] if profile else []
     out: list[str] = []
