@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import lxml.html
 
 from ingest.extract.authors import find_authors
-from ingest.extract.blocks import iter_blocks
+from ingest.extract.blocks import Block, iter_blocks
 from ingest.extract.body import Body, extract_body
 from ingest.extract.decode import decode_html
 from ingest.extract.fallback import choose_body
@@ -98,7 +98,7 @@ def extract_page(
     title = find_title(root, meta)
     body = extract_body(elements, blocks, title=title, profile=profile)
     if _asks_second_opinion(profile):
-        body = _second_opinion(body, text, url, title, profile,
+        body = _second_opinion(body, blocks, text, url, title, profile,
                                declared=_declares_an_article(root, meta), continuation=continuation)
     elif not continuation:
         _check_article(body, url, declared=_declares_an_article(root, meta))
@@ -127,20 +127,26 @@ def _asks_second_opinion(profile: ExtractSettings | None) -> bool:
 
 
 def _second_opinion(
-    body: Body, text: str, url: str | None, title: str, profile: ExtractSettings | None, *, declared: bool,
-    continuation: bool,
+    body: Body, blocks: list[Block], text: str, url: str | None, title: str, profile: ExtractSettings | None, *,
+    declared: bool, continuation: bool,
 ) -> Body:
     """kliping's body, or trafilatura's reading cleaned the same way where that is better
-    (:mod:`ingest.extract.fallback`); NotAnArticle when neither found an article."""
-    def is_article(candidate: Body) -> bool:
+    (:mod:`ingest.extract.fallback`); NotAnArticle when neither found an article.
+
+    trafilatura's reading must have two paragraphs even on a page that declares an article: one block is
+    what its last-resort rescue returns (a whole ``<article>`` or page dumped as one paragraph), not a reading.
+    """
+    def is_article(candidate: Body, declared: bool) -> bool:
         try:
             _check_article(candidate, url, declared=declared)
         except NotAnArticle:
             return False
         return True
 
-    own = body if continuation or is_article(body) else None
-    choice = choose_body(own, text, url, title=title, is_article=is_article, profile=profile)
+    own = body if continuation or is_article(body, declared) else None
+    teasers = [b.text for b in blocks if all(id(s.anchor) in body.teasers for s in b.segments)]
+    choice = choose_body(own, text, url, title=title, is_article=lambda other: is_article(other, False),
+                         profile=profile, teasers=teasers)
     if choice is None:
         _check_article(body, url, declared=declared)  # raises NotAnArticle with kliping's reason
         return body

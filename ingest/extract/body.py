@@ -57,6 +57,8 @@ class Body:
     paragraphs: list[str] = field(default_factory=list)
     editor: str | None = None
     container: lxml.html.HtmlElement | None = None
+    #: ids of the page's elements inside lists of other stories (:mod:`ingest.extract.teasers`)
+    teasers: set[int] = field(default_factory=set)
 
 
 def extract_body(
@@ -71,7 +73,7 @@ def extract_body(
     container, score = _container(elements, blocks, profile, teasers)
     members = _members(container, blocks, score, profile) - teasers
     paragraphs, editor = _paragraphs((b.within(members) for b in blocks), title, profile)
-    return Body(paragraphs, editor, container)
+    return Body(paragraphs, editor, container, teasers)
 
 
 def _container(

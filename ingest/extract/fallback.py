@@ -73,18 +73,22 @@ def choose_body(
     title: str,
     is_article: Callable[[Body], bool],
     profile: ExtractSettings | None = None,
+    teasers: list[str] | None = None,
 ) -> Choice | None:
     """The body to keep: ``own`` (None when kliping found no article) or trafilatura's reading.
 
-    ``is_article(body)`` is kliping's not-an-article test (True when ``body`` passes).
+    ``is_article(body)`` is kliping's not-an-article test (True when ``body`` passes). ``teasers`` are the
+    texts of the page's lists of other stories, found by their shape: trafilatura's paragraphs that come from
+    them go (it may take a long "News Feed" for the article), unless kliping's own text has them too.
     None when neither found an article.
     """
-    other = _trafilatura_body(html, url, title, profile)
+    ours = shingles(own.paragraphs) if own is not None else Counter()
+    other = _trafilatura_body(html, url, title, profile, shingles(teasers or []) - ours)
     if other is None or not is_article(other):
         return Choice(own, "kliping", "trafilatura found no article") if own is not None else None
     if own is None:
         return Choice(other, "trafilatura", "kliping found no article")
-    ours, theirs = shingles(own.paragraphs), shingles(other.paragraphs)
+    theirs = shingles(other.paragraphs)
     common = sum((ours & theirs).values())
     k_in_t = common / max(sum(ours.values()), 1)
     t_in_k = common / max(sum(theirs.values()), 1)
@@ -129,11 +133,15 @@ def _mostly_prose(paragraphs: list[str]) -> bool:
     return total > 0 and _chars([p for p in paragraphs if len(p) >= PROSE_CHARS]) >= HALF * total
 
 
-def _trafilatura_body(html: str, url: str | None, title: str, profile: ExtractSettings | None) -> Body | None:
+def _trafilatura_body(
+    html: str, url: str | None, title: str, profile: ExtractSettings | None, teasers: Counter[tuple[str, ...]],
+) -> Body | None:
     blocks: list[Block] = trafilatura_blocks(html, url)
     if not blocks:
         return None
     paragraphs, editor = clean_paragraphs(blocks, title, profile)
+    if teasers:
+        paragraphs = [p for p in paragraphs if _share_in(p, teasers) < HALF]
     return Body(paragraphs, editor, None) if paragraphs else None
 
 
