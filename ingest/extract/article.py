@@ -17,7 +17,7 @@ import lxml.html
 
 from ingest.extract.authors import find_authors
 from ingest.extract.blocks import Block, iter_blocks
-from ingest.extract.body import Body, extract_body
+from ingest.extract.body import MAX_BODY_LINK_DENSITY, Body, extract_body
 from ingest.extract.decode import decode_html
 from ingest.extract.fallback import choose_body
 from ingest.extract.meta import PageMeta, read_meta
@@ -132,9 +132,6 @@ def _second_opinion(
 ) -> Body:
     """kliping's body, or trafilatura's reading cleaned the same way where that is better
     (:mod:`ingest.extract.fallback`); NotAnArticle when neither found an article.
-
-    trafilatura's reading must have two paragraphs even on a page that declares an article: one block is
-    what its last-resort rescue returns (a whole ``<article>`` or page dumped as one paragraph), not a reading.
     """
     def is_article(candidate: Body, declared: bool) -> bool:
         try:
@@ -145,8 +142,9 @@ def _second_opinion(
 
     own = body if continuation or is_article(body, declared) else None
     teasers = [b.text for b in blocks if all(id(s.anchor) in body.teasers for s in b.segments)]
-    choice = choose_body(own, text, url, title=title, is_article=lambda other: is_article(other, False),
-                         profile=profile, teasers=teasers)
+    links = [b.text for b in blocks if b.link_density > MAX_BODY_LINK_DENSITY]
+    choice = choose_body(own, text, url, title=title, is_article=lambda other: is_article(other, declared),
+                         profile=profile, teasers=teasers, link_text=links)
     if choice is None:
         _check_article(body, url, declared=declared)  # raises NotAnArticle with kliping's reason
         return body

@@ -51,6 +51,8 @@ SHINGLE = 3
 #: Text only kliping kept is the article's own (trafilatura cut it) when most of it is paragraphs this long.
 PROSE_CHARS = 150
 HALF = 0.5
+#: A paragraph of trafilatura's with this share of its 3-grams from the page's link blocks is no prose.
+MAX_LINK_TEXT_SHARE = 0.2
 _WORD = re.compile(r"\w+")
 
 
@@ -74,16 +76,20 @@ def choose_body(
     is_article: Callable[[Body], bool],
     profile: ExtractSettings | None = None,
     teasers: list[str] | None = None,
+    link_text: list[str] | None = None,
 ) -> Choice | None:
     """The body to keep: ``own`` (None when kliping found no article) or trafilatura's reading.
 
     ``is_article(body)`` is kliping's not-an-article test (True when ``body`` passes). ``teasers`` are the
     texts of the page's lists of other stories, found by their shape: trafilatura's paragraphs that come from
-    them go (it may take a long "News Feed" for the article), unless kliping's own text has them too.
+    them go (it may take a long "News Feed" for the article), unless kliping's own text has them too; so do
+    paragraphs a fifth of whose text is the page's ``link_text`` (blocks that are mostly links: menus, link
+    lists), which trafilatura's last-resort rescue glues into one paragraph with the rest of a page.
     None when neither found an article.
     """
     ours = shingles(own.paragraphs) if own is not None else Counter()
-    other = _trafilatura_body(html, url, title, profile, shingles(teasers or []) - ours)
+    other = _trafilatura_body(html, url, title, profile, shingles(teasers or []) - ours,
+                              shingles(link_text or []) - ours)
     if other is None or not is_article(other):
         return Choice(own, "kliping", "trafilatura found no article") if own is not None else None
     if own is None:
@@ -135,13 +141,14 @@ def _mostly_prose(paragraphs: list[str]) -> bool:
 
 def _trafilatura_body(
     html: str, url: str | None, title: str, profile: ExtractSettings | None, teasers: Counter[tuple[str, ...]],
+    link_text: Counter[tuple[str, ...]],
 ) -> Body | None:
     blocks: list[Block] = trafilatura_blocks(html, url)
     if not blocks:
         return None
     paragraphs, editor = clean_paragraphs(blocks, title, profile)
-    if teasers:
-        paragraphs = [p for p in paragraphs if _share_in(p, teasers) < HALF]
+    paragraphs = [p for p in paragraphs
+                  if _share_in(p, teasers) < HALF and _share_in(p, link_text) < MAX_LINK_TEXT_SHARE]
     return Body(paragraphs, editor, None) if paragraphs else None
 
 
