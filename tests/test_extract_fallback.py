@@ -173,3 +173,34 @@ def test_trafilaturas_reading_gets_the_indonesian_cleaning(site: str, name: str,
     choice = _choice(html, expected["url"], None)
     assert choice is not None and choice.source == "trafilatura"
     assert choice.body.paragraphs == expected["body"]
+
+
+# --- trafilatura's XML as kliping blocks -------------------------------------------------------------------
+
+
+def test_trafilaturas_xml_becomes_blocks_with_links_lists_cells_and_breaks():
+    from ingest.extract.blocks import iter_blocks
+    from ingest.extract.second_opinion import as_html
+
+    xml = (
+        '<doc><main><head rend="h2">Bahan</head><list><item>200 g tepung</item><item>2 butir telur</item></list>'
+        '<p>Aduk rata.<lb/>Panggang 30 menit, lihat <ref target="https://a.id/x">resep lain</ref>.</p>'
+        "<table><row><cell>Kalori</cell><cell>390 kkal</cell></row></table></main>"
+        "<comments><p>Komentar pembaca</p></comments></doc>"
+    )
+    tree = as_html(xml)
+    assert tree is not None
+    blocks = list(iter_blocks(tree))
+    assert [b.text for b in blocks] == [
+        "Bahan", "200 g tepung", "2 butir telur", "Aduk rata.", "Panggang 30 menit, lihat resep lain.",
+        "Kalori", "390 kkal",
+    ]
+    assert blocks[4].link_chars == len("resep lain")
+    assert tree.find(".//a").get("href") == "https://a.id/x"
+
+
+def test_unreadable_xml_is_no_opinion():
+    from ingest.extract.second_opinion import as_html
+
+    assert as_html("<doc><comments/></doc>") is None
+    assert as_html("not xml at all") is None
