@@ -184,7 +184,4 @@ def _by_class(root: lxml.html.HtmlElement) -> list[str]:
 
 def _in_reader_part(el: lxml.html.HtmlElement) -> bool:
     """Inside a form or a comment thread ("comment-author", "Name *"): a commenter or a field, not a byline."""
-    for node in (el, *el.iterancestors()):
-        if node.tag == "form" or _READER_PART.search(class_id(node)):
-            return True
-    return False
+    return any(node.tag == "form" or bool(_READER_PART.search(class_id(node))) for node in (el, *el.iterancestors()))
