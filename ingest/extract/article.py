@@ -149,7 +149,7 @@ def _second_opinion(
         _check_article(body, url, declared=declared)  # raises NotAnArticle with kliping's reason
         return body
     if choice.source != "kliping":
-        log.info("%s: body from trafilatura (%s)", url or "page", choice.reason)
+        log.debug("%s: body from trafilatura (%s)", url or "page", choice.reason)
     return choice.body
 
 

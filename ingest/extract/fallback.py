@@ -107,7 +107,6 @@ def choose_body(
                           k_in_t, t_in_k)
     reason = (f"disagree: trafilatura has {t_in_k:.0%} of its text in kliping's, "
               f"kliping {k_in_t:.0%} of its in trafilatura's")
-    log.debug("%s: trafilatura's text (%s)", url or "page", reason)
     return Choice(Body(other.paragraphs, other.editor or own.editor, own.container), "trafilatura", reason,
                   k_in_t, t_in_k)
 

@@ -68,7 +68,7 @@ def trafilatura_blocks(html: str, url: str | None = None) -> list[Block]:
             include_images=False, with_metadata=False,
         )
     except Exception as exc:  # noqa: BLE001 - a second opinion that fails is no opinion
-        log.info("trafilatura failed on %s: %s", url or "page", exc)
+        log.warning("trafilatura failed on %s: %s", url or "page", exc)
         return []
     if not xml:
         return []
