@@ -29,7 +29,6 @@ section) is read from the page by kliping's extractors as before.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -43,7 +42,6 @@ from ingest.extract.second_opinion import trafilatura_blocks
 if TYPE_CHECKING:
     from kliping.config import ExtractSettings
 
-log = logging.getLogger(__name__)
 
 #: Two texts agree when each holds at least this share of the other's word 3-grams.
 AGREEMENT = 0.9
