@@ -18,8 +18,8 @@ word 3-gram:
   article's end is what kliping's container takes too much of (comments, other
   stories), so there trafilatura's text wins;
 - they disagree otherwise: trafilatura's, if it is an article by kliping's own test.
-  On trafilatura's own benchmark (its tune half) the pages where the two disagree
-  went to trafilatura's text by 2 to 1.
+  On the tune half of trafilatura's own benchmark, trafilatura's text on the 106 pages
+  where the two disagree held 104 more must-keep (net of must-drop) segments than kliping's.
 
 Whichever wins, its text went through kliping's cleaning (boilerplate
 catalogue, "Baca juga", reaction widgets, captions, lead bylines, editor
