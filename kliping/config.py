@@ -50,6 +50,10 @@ class ExtractSettings(_Strict):
         default_factory=list, description="CSS selectors of elements inside the body to delete first.")
     drop_phrases: list[str] = Field(
         default_factory=list, description="Paragraphs starting with one of these (case-insensitive) go.")
+    second_opinion: bool = Field(
+        True, description="Read the page with trafilatura too and keep its text (cleaned the same way) where "
+        "kliping's own disagrees with it; off saves time on a site the generic path already reads well. "
+        "Not used when body_selector is set.")
 
 
 class Source(_Strict):

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 import lxml.html
 
 from ingest.extract.authors import find_authors
-from ingest.extract.blocks import iter_blocks
-from ingest.extract.body import Body, extract_body
+from ingest.extract.blocks import Block, iter_blocks
+from ingest.extract.body import MAX_BODY_LINK_DENSITY, Body, extract_body
 from ingest.extract.decode import decode_html
+from ingest.extract.fallback import choose_body
 from ingest.extract.meta import PageMeta, read_meta
 from ingest.extract.pages import continuation_links
 from ingest.extract.published import find_published
@@ -89,13 +90,17 @@ def extract_page(
     A ``continuation`` page (page 2..n of an article) is not held to the
     not-an-article checks: a short last page is still part of the article.
     """
-    root = parse_html(decode_html(content, headers), url)  # extraction reads the tree, never changes it
+    text = decode_html(content, headers)
+    root = parse_html(text, url)  # extraction reads the tree, never changes it
     elements = list(root.iter())  # keeps lxml proxies (and so their ids) alive for every stage
     blocks = list(iter_blocks(root))
     meta = read_meta(root)
     title = find_title(root, meta)
     body = extract_body(elements, blocks, title=title, profile=profile)
-    if not continuation:
+    if _asks_second_opinion(profile):
+        body = _second_opinion(body, blocks, text, url, title, profile,
+                               declared=_declares_an_article(root, meta), continuation=continuation)
+    elif not continuation:
         _check_article(body, url, declared=_declares_an_article(root, meta))
     start = _first_block_index(blocks, body)
     article = Article(
@@ -111,6 +116,41 @@ def extract_page(
         fetched_at=fetched_at.isoformat(timespec="seconds") if fetched_at else None,
     )
     return Page(article, root, url)
+
+
+def _asks_second_opinion(profile: ExtractSettings | None) -> bool:
+    """trafilatura is asked unless the source turned it off or names its body's container (then the
+    profile's author knows better than either extractor)."""
+    if profile is None:
+        return True
+    return profile.second_opinion and not profile.body_selector
+
+
+def _second_opinion(
+    body: Body, blocks: list[Block], text: str, url: str | None, title: str, profile: ExtractSettings | None, *,
+    declared: bool, continuation: bool,
+) -> Body:
+    """kliping's body, or trafilatura's reading cleaned the same way where that is better
+    (:mod:`ingest.extract.fallback`); NotAnArticle when neither found an article.
+    """
+    def is_article(candidate: Body, declared: bool) -> bool:
+        try:
+            _check_article(candidate, url, declared=declared)
+        except NotAnArticle:
+            return False
+        return True
+
+    own = body if continuation or is_article(body, declared) else None
+    teasers = [b.text for b in blocks if all(id(s.anchor) in body.teasers for s in b.segments)]
+    links = [b.text for b in blocks if b.link_density > MAX_BODY_LINK_DENSITY]
+    choice = choose_body(own, text, url, title=title, is_article=lambda other: is_article(other, declared),
+                         profile=profile, teasers=teasers, link_text=links)
+    if choice is None:
+        _check_article(body, url, declared=declared)  # raises NotAnArticle with kliping's reason
+        return body
+    if choice.source != "kliping":
+        log.debug("%s: body from trafilatura (%s)", url or "page", choice.reason)
+    return choice.body
 
 
 def _canonical_url(url: str | None) -> str:

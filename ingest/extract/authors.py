@@ -169,10 +169,19 @@ def _beside_label(blocks: list[Block], i: int) -> str:
     return before
 
 
+#: Where an "author" class names a reader, not the writer: comment threads and their forms.
+_READER_PART = re.compile(r"comment|komentar|respond|reply|disqus")
+
+
 def _by_class(root: lxml.html.HtmlElement) -> list[str]:
     for el in root.iter("div", "span", "p", "a", "strong"):
-        if _AUTHOR_CLASS.search(class_id(el)):
+        if _AUTHOR_CLASS.search(class_id(el)) and not _in_reader_part(el):
             text = element_text(el)
             if 0 < len(text) <= MAX_BYLINE_CHARS and clean_names([text]):
                 return [text]
     return []
+
+
+def _in_reader_part(el: lxml.html.HtmlElement) -> bool:
+    """Inside a form or a comment thread ("comment-author", "Name *"): a commenter or a field, not a byline."""
+    return any(node.tag == "form" or bool(_READER_PART.search(class_id(node))) for node in (el, *el.iterancestors()))

@@ -57,6 +57,8 @@ class Body:
     paragraphs: list[str] = field(default_factory=list)
     editor: str | None = None
     container: lxml.html.HtmlElement | None = None
+    #: ids of the page's elements inside lists of other stories (:mod:`ingest.extract.teasers`)
+    teasers: set[int] = field(default_factory=set)
 
 
 def extract_body(
@@ -71,7 +73,7 @@ def extract_body(
     container, score = _container(elements, blocks, profile, teasers)
     members = _members(container, blocks, score, profile) - teasers
     paragraphs, editor = _paragraphs((b.within(members) for b in blocks), title, profile)
-    return Body(paragraphs, editor, container)
+    return Body(paragraphs, editor, container, teasers)
 
 
 def _container(
@@ -134,6 +136,14 @@ def _select(root: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlEl
     except Exception as exc:  # noqa: BLE001 - a bad selector in config must not stop a crawl
         log.warning("profile selector %r unusable: %s", selector, exc)
         return []
+
+
+def clean_paragraphs(
+    blocks: Iterable[Block], title: str, profile: ExtractSettings | None = None
+) -> tuple[list[str], str | None]:
+    """The article's paragraphs among ``blocks`` (already chosen as the body), cleaned, and the editor's
+    initials if a sign-off named them: the Indonesian cleaning, whoever chose the blocks."""
+    return _paragraphs(blocks, title, profile)
 
 
 def _paragraphs(blocks: Iterable[Block], title: str, profile: ExtractSettings | None) -> tuple[list[str], str | None]:

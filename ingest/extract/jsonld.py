@@ -25,17 +25,32 @@ ARTICLE_TYPES = frozenset(_PREFERRED)
 
 
 def find_article_object(root: lxml.html.HtmlElement) -> dict[str, Any]:
-    """The most article-like JSON-LD object on the page, or ``{}``."""
+    """The most article-like JSON-LD object on the page, or ``{}``; an ``author`` given only as an ``@id``
+    reference (Yoast's ``@graph``: ``{"@id": ".../#/schema/person/..."}``) is replaced by the node it names."""
     best: dict[str, Any] = {}
     best_rank = len(_PREFERRED) + 1
+    by_id: dict[str, dict[str, Any]] = {}
     for obj in _objects(root):
+        if isinstance(obj.get("@id"), str) and len(obj) > 1:
+            by_id.setdefault(obj["@id"], obj)
         types = {t.lower() for t in _types(obj)}
         if not types & ARTICLE_TYPES:
             continue
         rank = min(_PREFERRED.index(t) for t in types & ARTICLE_TYPES)
         if rank < best_rank:
             best, best_rank = obj, rank
+    if best.get("author") is not None:
+        best = {**best, "author": _resolved(best["author"], by_id)}
     return best
+
+
+def _resolved(value: Any, by_id: dict[str, dict[str, Any]]) -> Any:
+    """``value`` with every bare ``{"@id": ...}`` reference swapped for the node of that ``@id``."""
+    if isinstance(value, list):
+        return [_resolved(v, by_id) for v in value]
+    if isinstance(value, dict) and set(value) == {"@id"} and isinstance(value["@id"], str):
+        return by_id.get(value["@id"], value)
+    return value
 
 
 def _objects(root: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
