@@ -141,7 +141,7 @@ def test_search_ranks_as_the_embedded_engine_does(
 
 
 @pytest.mark.parametrize("query", ['"Joko Widodo"', "banjir DAN jakarta", "korupsi BUKAN KPK", "judul:gempa",
-                                   "korup*", "kebakaran ATAU banjir", '"kabut asap"~3', "*"])
+                                   "korup*", "kebakaran ATAU banjir", '"kabut asap"~3', "*", "Jokowi DAN KPK"])
 def test_strict_queries_filters_and_facets_match_the_embedded_engine(
         query: str, corpus_archive: Archive, index_config: IndexConfig, whoosh_engine: Engine) -> None:
     index = OpenSearchIndex(index_config)
@@ -152,6 +152,7 @@ def test_strict_queries_filters_and_facets_match_the_embedded_engine(
                     SearchRequest(query=query, sources=["kompas.com", "tempo.co"], sort="newest")):
         theirs, ours = whoosh_engine.search(request), engine.search(request)
         assert ours.total == theirs.total, (query, request)
+        assert ours.aliases == theirs.aliases  # names expanded alike (Jokowi: Joko Widodo too)
         assert ours.facets == theirs.facets
         if request.sort == "newest":
             assert [h.published for h in ours.hits] == [h.published for h in theirs.hits]
@@ -235,3 +236,38 @@ def test_a_stopped_node_leaves_the_replica_answering(
     opensearch_cluster.stop_node(follower)
     after = {query: top10(engine, query) for query in QUERIES[:5]}
     assert after == before
+
+
+def test_a_watch_matches_on_the_cluster_and_collapse_and_trend_say_they_need_whoosh(
+        index_config: IndexConfig, tmp_path: Path) -> None:
+    from index.watches import Watch, WatchStore
+    from kliping.errors import QueryError
+    from kliping.watch.matcher import WatchMatcher
+    from search.trend import trend
+
+    archive = Archive(tmp_path / "archive.sqlite3")
+    index = OpenSearchIndex(index_config)
+    index.catch_up(archive)
+    store = WatchStore(archive)
+    store.add(Watch(name="asap", query="kabut asap"))
+    records = list(corpus_records(300, every=11))
+    for record in records:
+        archive.upsert(Article.from_dict(record))
+    index.catch_up(archive)
+    matcher = WatchMatcher(store, archive, index)
+    try:
+        found = matcher.check()
+    finally:
+        matcher.close()
+    matched = {row[0] for row in archive.db.execute("SELECT article_id FROM watch_matches")}
+    whoosh = SearchIndex(tmp_path / "index")
+    whoosh.rebuild(archive)
+    same = Engine(whoosh, archive).search(SearchRequest(query="kabut asap", strict=True, limit=500, snippets=False))
+    stories = archive.story_ids([hit.id for hit in same.hits])
+    assert matched and found == len(matched) == len({stories.get(h.id, h.id) for h in same.hits})  # once per story
+    assert matched <= {hit.id for hit in same.hits}
+    engine = OpenSearchEngine(index, archive)
+    with pytest.raises(QueryError, match="not available on the OpenSearch backend"):
+        engine.search(SearchRequest(query="asap", collapse=True))
+    with pytest.raises(QueryError, match="embedded Whoosh index"):
+        trend(engine, SearchRequest(query="asap"))  # type: ignore[arg-type]

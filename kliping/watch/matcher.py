@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from itertools import islice
+from typing import Any
 
 from index.archive import Archive
 from index.store import SearchIndex
@@ -36,8 +37,14 @@ class WatchMatcher:
         self.store = store
         self.archive = archive
         self.index = index
-        # refresh_every=0: the searcher is reopened as soon as a catch-up committed, never a second stale
-        self.engine = Engine(index, archive, refresh_every=0.0)
+        self.engine: Any
+        if isinstance(index, SearchIndex):
+            # refresh_every=0: the searcher is reopened as soon as a catch-up committed, never a second stale
+            self.engine = Engine(index, archive, refresh_every=0.0)
+        else:  # index.backend: opensearch (its catch-up refreshes before it moves the watermark)
+            from search.opensearch.engine import OpenSearchEngine
+
+            self.engine = OpenSearchEngine(index, archive)
         self.batch = batch
         self._failing: dict[str, str] = {}  # watch -> the reason its last check failed
 

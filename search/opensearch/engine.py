@@ -17,7 +17,9 @@ from index.opensearch.document import GAP, author_words
 from index.opensearch.store import OpenSearchIndex
 from index.schema import build_schema
 from kliping.errors import QueryError
+from search.aliases import AliasTable, shipped
 from search.engine import FEW_HITS, Hit, SearchRequest, SearchResults, _date_bounds, _validate
+from search.expand import Applied, expand_aliases
 from search.opensearch.translate import MATCH_ALL, highlight_terms, translate
 from search.query import parse_query
 from search.ranking import DEFAULT as DEFAULT_RANKING
@@ -34,10 +36,12 @@ FACET_BUCKETS = 10_000
 class OpenSearchEngine:
     """Searches the alias of an :class:`OpenSearchIndex`, with snippets cut from the archive."""
 
-    def __init__(self, index: OpenSearchIndex, archive: Archive, *, ranking: Ranking = DEFAULT_RANKING) -> None:
+    def __init__(self, index: OpenSearchIndex, archive: Archive, *, ranking: Ranking = DEFAULT_RANKING,
+                 aliases: AliasTable | None = None) -> None:
         self.index = index
         self.archive = archive
         self.ranking = ranking
+        self.aliases = aliases if aliases is not None else shipped()
         self.schema = build_schema()  # the query parser's field list, shared with the embedded engine
 
     def close(self) -> None:
@@ -45,11 +49,17 @@ class OpenSearchEngine:
 
     def search(self, request: SearchRequest) -> SearchResults:
         _validate(request)
+        if request.collapse:
+            raise QueryError("collapse (one result per story) is not available on the OpenSearch backend yet; "
+                             "search without it, or with index.backend: whoosh")
+        applied: list[Applied] = []
         if request.like:
             query, terms = self._like(request.like), frozenset[str]()
             browsing = False
         else:
-            parsed = parse_query(request.query, self.schema)
+            parsed = parse_query(request.query, self.schema, relax=not request.strict)
+            if request.aliases:  # the same expansion as the embedded engine's, translated below
+                parsed, applied = expand_aliases(parsed, request.query, self.aliases, self.schema)
             query, terms = translate(parsed, self.ranking), highlight_terms(parsed)
             browsing = query == MATCH_ALL
         body: dict[str, Any] = {
@@ -80,7 +90,7 @@ class OpenSearchEngine:
         if total < FEW_HITS and not request.like:
             suggestion = self._did_you_mean(request.query)
         return SearchResults(total=total, hits=hits, page=request.page, size=request.limit,
-                             facets=facets, suggestion=suggestion)
+                             facets=facets, suggestion=suggestion, aliases=applied)
 
     def _filters(self, request: SearchRequest) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
@@ -94,6 +104,8 @@ class OpenSearchEngine:
             out.append({"range": {"published": bounds}})
         if request.sources:
             out.append({"terms": {"source": list(request.sources)}})
+        if request.ids is not None:  # a watch checks only what a crawl added
+            out.append({"terms": {"id": list(request.ids)}})
         if request.author:
             words = author_words(request.author).split()
             out.append({"bool": {"must": [{"term": {"author_words": w}} for w in words]}} if words

@@ -19,6 +19,7 @@ from typing import Any
 from whoosh import query as wq
 
 from kliping.errors import QueryError
+from search.expand import AliasQuery
 from search.phrase import FastPhrase
 from search.query import MIN_FUZZY_PREFIX, AnyWords, RootWord
 from search.ranking import DEFAULT, Ranking
@@ -31,6 +32,9 @@ TEXT_FIELDS = {"body": ("roots", "words"), "title": ("title_roots", "title_words
 KEYWORD_FIELDS = {"id", "source", "section", "month"}
 #: Lifts the articles holding every word of a short query above all the others (BM25 stays far below).
 TIER = 1000.0
+
+#: What the words of a name typed apart weigh beside the name itself (they rank below it).
+LOOSE_WEIGHT = 0.5
 
 MATCH_ALL: Query = {"match_all": {}}
 MATCH_NONE: Query = {"match_none": {}}
@@ -63,10 +67,21 @@ def translate(q: wq.Query, ranking: Ranking = DEFAULT) -> Query:
         must = [translate(s, ranking) for s in q.subqueries if type(s) is not wq.Not]
         must_not = [translate(s.query, ranking) for s in q.subqueries if type(s) is wq.Not]
         return _boosted({"bool": {"must": must or [MATCH_ALL], "must_not": must_not}}, q.boost)
+    if kind is AliasQuery:
+        return _alias(q, ranking)
     if kind is wq.Or:
         should = [translate(s, ranking) for s in q.subqueries]
         return _boosted({"bool": {"should": should, "minimum_should_match": 1}}, q.boost)
     raise QueryError(f"this part of the query is not searchable on the OpenSearch backend: {q}")
+
+
+def _alias(q: AliasQuery, ranking: Ranking) -> Query:
+    """Any name of the group scores as one word (the best-scoring name, as the embedded engine counts it);
+    the words of a name typed loose still find, at half weight, the articles holding them apart."""
+    names = [translate(s, ranking) for s in q.subqueries]
+    if q.loose:
+        names.append({"bool": {"must": [translate(w, ranking) for w in q.loose], "boost": LOOSE_WEIGHT}})
+    return _boosted({"dis_max": {"queries": names}}, q.boost)
 
 
 def _boosted(query: Query, boost: float) -> Query:
