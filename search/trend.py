@@ -139,7 +139,8 @@ def trend(engine: Engine, request: SearchRequest, *, by: Period = "week", zones:
         raise QueryError(f"--by must be day, week or month, not {by!r}")
     if not isinstance(engine, Engine):  # it counts over the embedded index's arrays
         raise QueryError("trends are counted over the embedded Whoosh index; with index.backend: opensearch they "
-                         "are not available yet (keep a Whoosh index beside it: kliping reindex --backend whoosh)")
+                         "are not available yet (a second config with index.backend: whoosh over the same archive, "
+                         "built by kliping reindex, serves them)")
     zones = dict(zones or {})
     for name, zone in zones.items():
         if zone not in ZONES:

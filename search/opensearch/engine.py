@@ -51,7 +51,7 @@ class OpenSearchEngine:
         _validate(request)
         if request.collapse:
             raise QueryError("collapse (one result per story) is not available on the OpenSearch backend yet; "
-                             "search without it, or with index.backend: whoosh")
+                             "search without it, or through a config with index.backend: whoosh")
         applied: list[Applied] = []
         if request.like:
             query, terms = self._like(request.like), frozenset[str]()
