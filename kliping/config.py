@@ -13,11 +13,11 @@ import os
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kliping.errors import ConfigError
 
@@ -174,39 +174,47 @@ class FetchConfig(_Strict):
         "off limits before it is tried again; at most robots_ttl.")
 
 
+def _checked_interval(value: str) -> str:
+    parse_interval(value)
+    return value
+
+
+#: A setting written as an interval ('30s', '15m', '2h', '1d'), checked when the config loads.
+Interval = Annotated[str, AfterValidator(_checked_interval)]
+
+
 def _interval_field(default: str, description: str) -> Any:
     return Field(default, description=description + " An interval: 30s, 15m, 2h, 1d.")
 
 
-class DaemonConfig(_Strict):
+class _WithIntervals(_Strict):
+    """Settings with :data:`Interval` fields, read in seconds where they are used."""
+
+    def seconds(self, name: str) -> int:
+        """One of the interval settings in seconds, e.g. ``seconds("max_backoff")``."""
+        return int(parse_interval(getattr(self, name)))
+
+
+class DaemonConfig(_WithIntervals):
     """How ``kliping daemon`` schedules sources, backs off failing ones and keeps raw responses."""
 
     workers: int = Field(2, ge=1, le=16, description="Sources crawled at the same time (one thread each).")
     jitter: float = Field(
         30.0, ge=0, description="Up to this many seconds added at random to each run (at most a tenth of "
         "an interval schedule), so sources do not all start on the same second.")
-    misfire_grace: str = _interval_field("5m", "A run that could not start on time still runs if this late.")
+    misfire_grace: Interval = _interval_field("5m", "A run that could not start on time still runs if this late.")
     failure_budget: int = Field(
         3, ge=1, description="Consecutive failed runs of a source before the daemon backs it off.")
-    max_backoff: str = _interval_field("6h", "Longest pause of a backed-off source (it doubles up to this).")
-    recheck_within: str = _interval_field("24h", "Articles first seen this recently are fetched again for edits.")
-    recheck_every: str = _interval_field("3h", "How often such a recent article is fetched again.")
+    max_backoff: Interval = _interval_field("6h", "Longest pause of a backed-off source (it doubles up to this).")
+    recheck_within: Interval = _interval_field("24h", "Articles first seen this recently are fetched again for edits.")
+    recheck_every: Interval = _interval_field("3h", "How often such a recent article is fetched again.")
     warc: bool = Field(True, description="Keep every fetched article response in WARC files under data_dir/warc.")
     warc_max_bytes: int = Field(
         100_000_000, ge=10_000, description="Start a new WARC file once the current one is this big.")
-    lease: str = _interval_field(
+    lease: Interval = _interval_field(
         "60s", "With a PostgreSQL archive: how long a daemon's claim on a source outlives its last heartbeat, "
         "so another daemon takes the source over this long after the first died.")
 
-    @field_validator("misfire_grace", "max_backoff", "recheck_within", "recheck_every", "lease")
-    @classmethod
-    def _interval(cls, value: str) -> str:
-        parse_interval(value)
-        return value
-
-    def seconds(self, name: str) -> int:
-        """One of the interval settings in seconds, e.g. ``seconds("max_backoff")``."""
-        return parse_interval(getattr(self, name))
 
 
 class ArchiveConfig(_Strict):
@@ -250,17 +258,17 @@ class ApiConfig(_Strict):
         return proxies
 
 
-class WatchConfig(_Strict):
+class WatchConfig(_WithIntervals):
     """Saved searches that alert (``kliping watch``): how alerts are signed, retried and mailed."""
 
     secret: str | None = Field(
         None, description="HMAC-SHA256 key that signs every webhook POST (X-Kliping-Signature); "
         "the KLIPING_WATCH_SECRET environment variable wins over it.")
     timeout: float = Field(10.0, gt=0, le=300, description="Seconds a webhook POST or an SMTP session may take.")
-    backoff: str = _interval_field("5s", "Wait before the first retry of a failed delivery; each retry waits "
+    backoff: Interval = _interval_field("5s", "Wait before the first retry of a failed delivery; each retry waits "
                                    "twice as long as the last.")
-    max_backoff: str = _interval_field("1h", "Longest wait between two retries of a delivery.")
-    max_age: str = _interval_field("3d", "A delivery still failing this long after its match is marked failed "
+    max_backoff: Interval = _interval_field("1h", "Longest wait between two retries of a delivery.")
+    max_age: Interval = _interval_field("3d", "A delivery still failing this long after its match is marked failed "
                                    "(shown by kliping watch list; kliping watch retry NAME sends it again).")
     smtp_host: str | None = Field(None, description="SMTP server for e-mail alerts (--email); none: no e-mail.")
     smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
@@ -279,14 +287,6 @@ class WatchConfig(_Strict):
                              "https://hooks.example.org/kliping")
         return value
 
-    @field_validator("backoff", "max_backoff", "max_age")
-    @classmethod
-    def _interval(cls, value: str) -> str:
-        parse_interval(value)
-        return value
-
-    def seconds(self, name: str) -> int:
-        return parse_interval(getattr(self, name))
 
 
 class SearchConfig(_Strict):
