@@ -228,25 +228,24 @@ class Engine:
         self._expanding.close()
 
     def search(self, request: SearchRequest) -> SearchResults:
-        _validate(request)
-        lane = self._expanding if not request.like and expands(request.query) else self._plain
-        with lane.lock:
-            searcher = self._current(lane)
-            if lane.arrays is None:
-                lane.arrays = DocArrays(searcher.reader())
-            return self._search(searcher, lane.arrays, request)
+        return self._in_lane(request, lambda searcher, arrays: self._search(searcher, arrays, request))
 
     def over_matches(self, request: SearchRequest, work: Callable[[Matched], T]) -> T:
         """``work`` over every live document the request matches, its filters applied, under the lane's
         lock (the searcher and its arrays serve one query at a time): counting all matches
         (:mod:`search.trend`) instead of ranking a page."""
+        return self._in_lane(request, lambda searcher, arrays: work(self._matches(searcher, arrays, request)))
+
+    def _in_lane(self, request: SearchRequest, run: Callable[[Any, DocArrays], T]) -> T:
+        """``run(searcher, arrays)`` in the request's lane, under its lock (a query that expands wildcards
+        or fuzzy terms has a lane of its own)."""
         _validate(request)
         lane = self._expanding if not request.like and expands(request.query) else self._plain
         with lane.lock:
             searcher = self._current(lane)
             if lane.arrays is None:
                 lane.arrays = DocArrays(searcher.reader())
-            return work(self._matches(searcher, lane.arrays, request))
+            return run(searcher, lane.arrays)
 
     def _matches(self, searcher, arrays: DocArrays, request: SearchRequest) -> Matched:  # type: ignore[no-untyped-def]
         """The request's query parsed (its aliases expanded) and evaluated, its filters applied."""
