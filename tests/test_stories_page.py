@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import test_api_page
 from corpus import CORPUS
-from test_api_page import ARGS, CHROMIUM
 from test_api_support import uvicorn_server, write_config
 from test_stories import OTHER, REWRITE, SAME_EVENT, article, syndicated
 
@@ -39,23 +39,10 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
-@pytest.fixture
-def page(browser, live_url: str):  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=live_url)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert errors == []
+# the search page's browser fixtures (headless Debian chromium, page errors fail the test), shared
+browser, page = test_api_page.browser, test_api_page.page
 
 
 def search(page, query: str, *, collapse: bool | None = None) -> None:  # type: ignore[no-untyped-def]
