@@ -39,6 +39,7 @@ _EXPLICIT_AND = re.compile(r"(?<!\S)(?:AND|DAN)(?!\S)")
 #: Text with no character Whoosh's syntax (and kliping's plugins) gives a meaning to:
 #: quotes, fields, groups, ranges, wildcards, fuzzy terms, boosts.
 _SYNTAX_FREE = re.compile(r"[^\"':()\[\]{}*?~^\\]*")
+_WORD = re.compile(r"\S+")
 #: Words that are operators wherever they stand alone (search.syntax.make_parser).
 _OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "DAN", "ATAU", "BUKAN", "TO"})
 
@@ -158,10 +159,15 @@ def plain_query(text: str) -> wq.Query | None:
     """
     if len(DEFAULT_FIELDS) != 1 or not _SYNTAX_FREE.fullmatch(text):
         return None  # (several default fields: the parser's per-word OR over them)
-    words = text.split()
-    if any(word in _OPERATOR_WORDS for word in words):
+    words = list(_WORD.finditer(text))
+    if any(word.group() in _OPERATOR_WORDS for word in words):
         return None
-    parts = [q for q in (word_query(DEFAULT_FIELDS[0], word) for word in words) if q is not None]
+    parts = []
+    for word in words:
+        q = word_query(DEFAULT_FIELDS[0], word.group())
+        if q is not None:  # where it was typed, as the parser marks it (name aliases read the typed text)
+            q.startchar, q.endchar = word.span()
+            parts.append(q)
     return wq.And(parts).normalize()
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from corpus import corpus_records
+from whoosh import query as wq
 
 from index.schema import build_schema
 from search.query import _QUESTION_MARK, plain_query
@@ -37,9 +38,16 @@ def test_plain_words_make_the_query_the_parser_makes() -> None:
         fast = plain_query(text)
         if fast is None:
             continue
-        assert fast == parser.parse(text), text
+        slow = parser.parse(text)
+        assert fast == slow and _spans(fast) == _spans(slow), text
         checked += 1
     assert checked > 10_000  # nearly all of them are plain words
+
+
+def _spans(q):  # type: ignore[no-untyped-def]
+    """Where each part was typed (name aliases read the typed text back from these)."""
+    parts = list(q.subqueries) if isinstance(q, wq.And) else [q]
+    return [(getattr(p, "startchar", None), getattr(p, "endchar", None)) for p in parts]
 
 
 @pytest.mark.parametrize("text", [
