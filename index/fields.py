@@ -9,6 +9,7 @@ instead of a token-object pipeline: the same terms, a fraction of the time.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -25,11 +26,14 @@ HEADLINE_GAP = 100
 
 class Headlined(NamedTuple):
     """A body indexed with its headline in front: one field answers free words
-    for both (half the posting lists a query walks), the headline's words weighing more."""
+    for both (half the posting lists a query walks), the headline's words weighing
+    ``weight`` times, the first ``lead_words`` words of the text ``lead_weight`` times."""
 
     headline: str
     text: str
     weight: float
+    lead_words: int = 0
+    lead_weight: float = 1.0
 
 
 class MergedText(TEXT):
@@ -53,7 +57,8 @@ class MergedText(TEXT):
             yield term.encode("utf-8"), len(poslist), len(poslist) * boost, fmt.encode(poslist)
 
     def _headlined(self, value: Headlined) -> Iterator[Posting]:
-        """The headline's words first, each counting ``weight`` times, then the text after a gap."""
+        """The headline's words first, each counting ``weight`` times, then the text after a gap,
+        its lead's words counting ``lead_weight`` times (the field's length stays the word count)."""
         head = index_positions(value.headline)
         offset = 1 + max((p for where in head.values() for p in where), default=-1) + HEADLINE_GAP
         body = index_positions(value.text)
@@ -62,5 +67,7 @@ class MergedText(TEXT):
         for term in head.keys() | body.keys():
             first = head.get(term, [])
             rest = [p + offset for p in body.get(term, [])]
-            weight = (len(first) * value.weight + len(rest)) * boost
+            where = body.get(term)
+            lead = bisect_left(where, value.lead_words) if where and where[0] < value.lead_words else 0
+            weight = (len(first) * value.weight + len(rest) + lead * (value.lead_weight - 1)) * boost
             yield term.encode("utf-8"), len(first) + len(rest), weight, fmt.encode(first + rest)

@@ -10,7 +10,6 @@ process forked from here on ask for that. Elsewhere it does nothing.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import sys
@@ -44,6 +43,8 @@ def _die_with_parent() -> None:
 
 def die_with_parent(parent: int) -> None:
     """In a child process (forked or spawned): be killed when ``parent``, the process that started it, dies."""
+    import ctypes  # here: only writer processes need it, and every `kliping search` imports this module
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -36,7 +36,7 @@ from index.dates import to_wib_naive
 from index.fields import Headlined
 from index.mapped import MappedStorage
 from index.orphans import die_with_parent_on_fork
-from index.schema import NO_DATE, TITLE_BOOST, build_schema
+from index.schema import LEAD_BOOST, LEAD_WORDS, NO_DATE, TITLE_BOOST, build_schema
 from index.whoosh_private import FastCodec
 from kliping.article import Article
 from kliping.errors import IndexBusy, IndexDrift, IndexOutdated
@@ -49,7 +49,7 @@ ARCHIVE_FILE = "kliping-archive"
 #: Bumped whenever the schema or the analysis changes what is indexed; an index
 #: of another format is refused with the fix (``kliping reindex``), never misread.
 FORMAT_FILE = "kliping-format"
-FORMAT = 4
+FORMAT = 5
 #: Articles one catch-up commit indexes: the daemon's commits stay short (the write lock is held meanwhile).
 BATCH = 2000
 #: What ``kliping import`` passes instead: each commit writes a segment, and Whoosh's cost per segment
@@ -73,7 +73,7 @@ def article_fields(article: Article) -> dict[str, Any]:
         "source": article.source or "",
         "section": (article.section or "").lower(),
         "title": article.title,
-        "body": Headlined(article.title, article.body, TITLE_BOOST),
+        "body": Headlined(article.title, article.body, TITLE_BOOST, LEAD_WORDS, LEAD_BOOST),
         "author": article.author or "",
         "published": datetime_to_long(published) if published else NO_DATE,
         "published_text": article.published,

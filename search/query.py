@@ -13,28 +13,16 @@ from __future__ import annotations
 import re
 
 from whoosh import query as wq
-from whoosh.qparser import (
-    FieldAliasPlugin,
-    FuzzyTermPlugin,
-    MultifieldPlugin,
-    OperatorsPlugin,
-    PhrasePlugin,
-    Plugin,
-    QueryParser,
-    syntax,
-)
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from index.analysis import ROOT_MARK, root_term
 from index.analysis.stopwords import is_question_word
 from index.analysis.tokenizer import scan
-from index.fields import MergedText
-from index.schema import DEFAULT_FIELDS, FIELD_ALIASES
+from index.schema import DEFAULT_FIELDS
 from index.whoosh_private import expanded_words
 from kliping.errors import QueryError
 from search.cost import QueryBudget
-from search.phrase import FastPhrase
 
 #: Most index terms one wildcard or fuzzy term may expand to.
 MAX_EXPANSION = 1024
@@ -48,6 +36,12 @@ _QUESTION_MARK = re.compile(r"\?+(?=[\s)\"]|$)")
 #: Operators that make every part of a query required, as typed (the parsed tree
 #: of ``a AND b`` is that of ``a b``, so the text tells them apart).
 _EXPLICIT_AND = re.compile(r"(?<!\S)(?:AND|DAN)(?!\S)")
+#: Text with no character Whoosh's syntax (and kliping's plugins) gives a meaning to:
+#: quotes, fields, groups, ranges, wildcards, fuzzy terms, boosts.
+_SYNTAX_FREE = re.compile(r"[^\"':()\[\]{}*?~^\\]*")
+_WORD = re.compile(r"\S+")
+#: Words that are operators wherever they stand alone (search.syntax.make_parser).
+_OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "DAN", "ATAU", "BUKAN", "TO"})
 
 
 class RootWord(wq.Term):
@@ -130,19 +124,6 @@ class AnyWords(wq.Or):
     __str__ = __unicode__
 
 
-class KlipingParser(QueryParser):
-    """Whoosh's parser, with free words on merged fields turned into root lookups."""
-
-    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):  # type: ignore[no-untyped-def]
-        field = self.schema[fieldname] if self.schema and fieldname in self.schema else None
-        if not isinstance(field, MergedText):
-            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
-        if termclass is wq.Term:
-            return word_query(fieldname, text, boost)
-        # wildcards and fuzzy terms work on the exact words
-        return termclass(fieldname, text.lower(), boost=boost)
-
-
 def word_query(fieldname: str, text: str, boost: float = 1.0) -> wq.Query | None:
     """A free query word (one or more tokens: ``anak-anak``, ``PDI-P``): every form of its
     root; None for a function word or a question word (``apa``, ``siapakah``).
@@ -168,64 +149,26 @@ def word_query(fieldname: str, text: str, boost: float = 1.0) -> wq.Query | None
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
-class GapPhrase(PhrasePlugin.PhraseNode):
-    """A quoted phrase on exact words; a function word left out of the index
-    widens the allowed gap there instead of breaking the match."""
+def plain_query(text: str) -> wq.Query | None:
+    """The query of text made of plain words only, as Whoosh's parser (:mod:`search.syntax`)
+    would read it; None when the text holds any syntax (then the parser must read it).
 
-    def query(self, parser):  # type: ignore[no-untyped-def]
-        fieldname = self.fieldname or parser.fieldname
-        field = parser.schema[fieldname] if parser.schema and fieldname in parser.schema else None
-        if not isinstance(field, MergedText):
-            return super().query(parser)
-        tokens = [(t.text, t.pos) for t in field.tokenize(self.text, mode="query", positions=True)]
-        if not tokens:
-            return wq.NullQuery
-        if len(tokens) == 1:
-            return syntax.attach(wq.Term(fieldname, tokens[0][0], boost=self.boost), self)
-        widest = max(b[1] - a[1] for a, b in zip(tokens, tokens[1:], strict=False))
-        slop = self.slop + widest - 1
-        phrase = FastPhrase(fieldname, [text for text, _ in tokens], slop=slop, boost=self.boost)
-        return syntax.attach(phrase, self)
-
-
-class GapPhrasePlugin(Plugin):
-    """Swaps Whoosh's phrase nodes for :class:`GapPhrase` (runs after multifield)."""
-
-    def filters(self, parser: QueryParser) -> list[tuple[object, int]]:
-        return [(self._swap, 200)]
-
-    def _swap(self, parser: QueryParser, group: syntax.GroupNode) -> syntax.GroupNode:
-        for i, node in enumerate(group):
-            if isinstance(node, syntax.GroupNode):
-                self._swap(parser, node)
-            elif type(node) is PhrasePlugin.PhraseNode:
-                swapped = GapPhrase(node.text, node.textstartchar, node.slop)
-                swapped.set_fieldname(node.fieldname)
-                swapped.startchar, swapped.endchar, swapped.boost = node.startchar, node.endchar, node.boost
-                group[i] = swapped
-        return group
-
-
-def make_parser(schema) -> QueryParser:  # type: ignore[no-untyped-def]
-    parser = KlipingParser(None, schema)
-    parser.add_plugin(MultifieldPlugin(list(DEFAULT_FIELDS)))
-    parser.remove_plugin_class(OperatorsPlugin)
-    parser.add_plugin(
-        OperatorsPlugin(
-            And=r"(?<=\s)(AND|DAN)(?=\s)",
-            Or=r"(?<=\s)(OR|ATAU)(?=\s)",
-            Not=r"(^|(?<=(\s|[()])))(NOT|BUKAN)(?=\s)",
-            AndNot=r"(?<=\s)ANDNOT(?=\s)",
-            AndMaybe=r"(?<=\s)ANDMAYBE(?=\s)",
-        )
-    )
-    aliases: dict[str, list[str]] = {}
-    for alias, field in FIELD_ALIASES.items():
-        aliases.setdefault(field, []).append(alias)
-    parser.add_plugin(FieldAliasPlugin(aliases))
-    parser.add_plugin(FuzzyTermPlugin())
-    parser.add_plugin(GapPhrasePlugin())
-    return parser
+    Most queries are words: a question, a sentence, keywords. Whoosh's parser
+    gives them its default grouping (every word, each on the default field) and
+    nothing else, so they are built here without loading it.
+    """
+    if len(DEFAULT_FIELDS) != 1 or not _SYNTAX_FREE.fullmatch(text):
+        return None  # (several default fields: the parser's per-word OR over them)
+    words = list(_WORD.finditer(text))
+    if any(word.group() in _OPERATOR_WORDS for word in words):
+        return None
+    parts = []
+    for word in words:
+        q = word_query(DEFAULT_FIELDS[0], word.group())
+        if q is not None:  # where it was typed, as the parser marks it (name aliases read the typed text)
+            q.startchar, q.endchar = word.span()
+            parts.append(q)
+    return wq.And(parts).normalize()
 
 
 def parse_query(text: str, schema, *, relax: bool = True) -> wq.Query:  # type: ignore[no-untyped-def]
@@ -244,10 +187,14 @@ def parse_query(text: str, schema, *, relax: bool = True) -> wq.Query:  # type: 
     if text.count("(") != text.count(")"):
         raise QueryError("the query's parentheses do not balance; close each ( with )", query=text)
     text = _QUESTION_MARK.sub(" ", text)
-    try:
-        parsed = make_parser(schema).parse(text)
-    except Exception as exc:  # whoosh raises assorted errors on odd input
-        raise QueryError(f"cannot read the query: {exc}", query=text) from None
+    parsed = plain_query(text)
+    if parsed is None:  # syntax: Whoosh's parser (search.syntax) reads it
+        from search.syntax import make_parser
+
+        try:
+            parsed = make_parser(schema).parse(text)
+        except Exception as exc:  # whoosh raises assorted errors on odd input
+            raise QueryError(f"cannot read the query: {exc}", query=text) from None
     if parsed is wq.NullQuery or isinstance(parsed, wq.NullQuery.__class__):
         raise QueryError("the query has no searchable words (only question words, stopwords or punctuation?)",
                          query=text)

@@ -3,7 +3,9 @@
 Matching words are found with the index's own analysis (the same cached
 surface-to-terms table indexing uses, see :mod:`index.analysis.views`): a word
 is highlighted when one of its index terms, its exact form or its marked root,
-is among the query's terms. The best windows of text (most matches) are kept.
+is among the query's terms (a word lacking every term's needle, most of them,
+is never stemmed: :func:`index.analysis.views.term_needle`). The best windows
+of text (most matches) are kept.
 This is several times faster than Whoosh's token-object highlighter, which
 mattered: snippets were a third of a query's time.
 
@@ -17,8 +19,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from index.analysis.tokenizer import matches
-from index.analysis.views import surface_terms
+from index.analysis.tokenizer import matches, normalize
+from index.analysis.views import surface_terms, term_needle
 
 #: Characters in one fragment, and fragments per snippet.
 FRAGMENT_CHARS = 160
@@ -43,12 +45,15 @@ def matched_spans(text: str, terms: frozenset[str] | set[str], seen: dict[tuple[
     snippets of a query (most words recur from article to article).
     """
     verdicts: dict[tuple[str | None, str], bool] = {} if seen is None else seen
+    needles = {term_needle(term) for term in terms}
     spans = []
     for match in matches(text):
         key = (match.lastgroup, match.group())
         hit = verdicts.get(key)
-        if hit is None:
-            hit = verdicts[key] = any(term in terms for term in surface_terms(*key))
+        if hit is None:  # a word without any term's needle is not stemmed (most words of an article)
+            folded = normalize(key[0] or "word", key[1])[0]
+            hit = verdicts[key] = (any(needle in folded for needle in needles)
+                                   and any(term in terms for term in surface_terms(*key)))
         if hit:
             spans.append(match.span())
     return spans

@@ -3,7 +3,8 @@
 Runs kliping alone through ``benchmarks/relevance.py`` on a fixed sample of
 the tydi-id topics (the first 600 of the ``check`` half, never tuned on),
 as typed and as keywords. The floors sit a little under today's scores
-(nDCG@10 0.719 typed and as keywords, MRR@10 0.671, R@100 0.965 on this sample), so an honest change
+(nDCG@10 0.736 typed, 0.735 as keywords, MRR@10 0.688, R@100 0.967 on this sample; 0.719 and 0.671
+before the lead weighting), so an honest change
 elsewhere is not blocked by a wobble, but one that hurts ranking fails. The
 baselines' figures are the benchmark's business (README).
 """
@@ -18,8 +19,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = 600
-FLOORS = {"typed": {"nDCG@10": 0.70, "MRR@10": 0.65, "R@100": 0.95},
-          "keywords": {"nDCG@10": 0.70, "MRR@10": 0.65, "R@100": 0.95}}
+FLOORS = {"typed": {"nDCG@10": 0.72, "MRR@10": 0.67, "R@100": 0.95},
+          "keywords": {"nDCG@10": 0.72, "MRR@10": 0.67, "R@100": 0.95}}
 
 
 @pytest.fixture(scope="module")

@@ -176,9 +176,11 @@ def test_proximity_favours_words_standing_together(engine: Engine) -> None:
 
     filler = "warga kota menunggu hujan turun sejak pagi hari di pasar lama"
     near, far = "https://contoh.id/near", "https://contoh.id/far"
+    # both words past the lead (which weighs more) in both articles
     engine.archive.upsert(Article(url=near, title="Dekat", source="contoh.id",
-                                  body=f"Kabar zorblat quimpex. {filler}. {filler}. {filler}."))
-    engine.archive.upsert(Article(url=far, title="Jauh", source="contoh.id", body=f"Zorblat. {filler}. Quimpex."))
+                                  body=f"{filler}. Kabar zorblat quimpex. {filler}. {filler}."))
+    engine.archive.upsert(Article(url=far, title="Jauh", source="contoh.id",
+                                  body=f"{filler}. Zorblat. {filler}. Quimpex."))
     engine.index.catch_up(engine.archive)
     try:
         engine.ranking = replace(DEFAULT, proximity=0.0)

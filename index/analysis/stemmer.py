@@ -131,9 +131,10 @@ def best_root(word: str) -> str:
 
 def cheapest_root(word: str) -> str:
     """The root of the cheapest analysis of ``word``, names not considered."""
-    dictionary, weights = roots(), root_weights()
+    dictionary = roots()
     if word in dictionary or len(word) <= MIN_ROOT_LENGTH:
         return word
+    weights = root_weights()  # read only once a word needs analysing (a search of roots never does)
     best: tuple[float, int, str] | None = None
     for base, suffix, inflection in suffix_strips(word):
         for form, prefixes, rank in _prefix_readings(base):

@@ -82,6 +82,20 @@ def root_term(text: str, protected: bool) -> str | None:
     return stem(text)
 
 
+def term_needle(term: str) -> str:
+    """Text that every word having index term ``term`` holds, once folded: the root
+    without its mark and its first letter.
+
+    No affix splits a root: prefixes and suffixes stand around it, an infix
+    (``-el-``, ``-em-``, ``-er-``) comes after its first letter, and a nasal prefix
+    swallows at most that letter (``memukul`` -> ``pukul``). A word lacking the
+    needle cannot have the term, so a caller matching a few terms against many
+    words (snippets) need not stem those words to know.
+    """
+    root = term.removeprefix(ROOT_MARK)
+    return root[1:] or root
+
+
 def surface_terms(kind: str | None, surface: str) -> Terms:
     """The index terms of one regex match, cached by its surface form."""
     key = (kind, surface)
