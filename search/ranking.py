@@ -25,8 +25,17 @@ scored once, over every form of its root:
   through Whoosh's block decoder more than doubles a query's time; it waits for
   a cheaper position reader.
 
-Headline words weigh ``index.schema.TITLE_BOOST`` times in the body field (the
-index stores them so): the news-specific weighting.
+The news-specific weighting, for the headline:
+
+- headline words weigh ``index.schema.TITLE_BOOST`` times in the body field
+  (the index stores them so);
+- **headline score**: each free word also scores ``title_weight`` x BM25 over
+  the title field alone (the same root family, the word's IDF, the same
+  ``k1`` and ``b``, but the headline's own length normalisation), as a BM25F
+  title field beside the body would: a short headline made of the query's
+  words scores high. Known-item MRR@10 on news went from 0.952 to 0.983 at
+  1.0 (0.25: 0.967, 0.5: 0.976, 1.5: 0.983, 2.0: 0.981, 3.0: 0.978); judged
+  questions did not move (tydi's headlines are all the same two words).
 """
 
 from __future__ import annotations
@@ -43,6 +52,7 @@ class Ranking:
     proximity: float = 0.0
     proximity_window: int = 8
     proximity_depth: int = 100
+    title_weight: float = 1.0
 
 
 DEFAULT = Ranking()

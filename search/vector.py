@@ -367,7 +367,26 @@ class Evaluator:
                 inside = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == exact_ids)
                 at, exact_tf = at[inside], exact_tf[inside]
                 scores[at] += r.exact_bonus * idf * exact_tf * (r.k1 + 1) / (exact_tf + norm[at])
+        if r.title_weight and node.fieldname == "body":
+            self._add_title(node.forms, ids, scores, idf)
         return ids, scores * node.boost if node.boost != 1.0 else scores
+
+    def _add_title(self, forms: tuple[bytes, ...], ids: np.ndarray, scores: np.ndarray, idf: float) -> None:
+        """Adds to ``scores`` (of ``ids``) the headline score of a root's ``forms``: ``title_weight``
+        x BM25 over the headline field alone, with the word's IDF and the headline's own length
+        normalisation, so a short headline made of the query's words scores high (as a BM25F title
+        field does). Each occurrence counts once (the field's boost is taken out)."""
+        r = self.ranking
+        title_ids, tf = _union([self._postings("title", form) for form in forms])
+        if not len(title_ids):
+            return
+        at = np.searchsorted(ids, title_ids)
+        inside = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == title_ids)
+        at, title_ids, tf = at[inside], title_ids[inside], tf[inside]
+        tf = tf / (self.searcher.schema["title"].format.field_boost or 1.0)
+        avgfl = self.searcher.avg_field_length("title") or 1
+        norm = r.k1 * ((1 - r.b) + r.b * self.arrays.lengths("title")[title_ids] / avgfl)
+        scores[at] += r.title_weight * idf * tf * (r.k1 + 1) / (tf + norm)
 
     def _alias(self, node: AliasNode) -> Matches:
         """One BM25 over the occurrences of every name of the group (see :mod:`search.expand`), as
@@ -399,6 +418,10 @@ class Evaluator:
             own_ids, own_tf = found[node.own]
             at = np.searchsorted(ids, own_ids)  # (the typed name's documents are among the group's)
             scores[at] += r.exact_bonus * idf * own_tf * (r.k1 + 1) / (own_tf + norm[at])
+        if r.title_weight and node.fieldname == "body":  # the names' words in the headline (phrases aside)
+            forms = tuple(f for name in node.names if not isinstance(name, PhraseNode)
+                          for f in ((name.text,) if isinstance(name, TermNode) else name.forms))
+            self._add_title(forms, ids, scores, idf)
         return ids, scores * node.boost if node.boost != 1.0 else scores
 
     def _name_tf(self, name: TermNode | WordNode | PhraseNode) -> Matches:

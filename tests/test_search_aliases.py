@@ -78,11 +78,11 @@ def test_an_acronym_matches_only_as_a_whole_word(engine: Engine) -> None:
 
 def test_a_name_weighs_one_query_word(engine: Engine) -> None:
     """One BM25 over the occurrences of all the group's names, with the typed word's IDF: at most
-    idf x (k1 + 1) x (1 + exact bonus) on the article naming Jokowi both ways; the names OR-ed as plain
-    query parts score past that bound there (each name its own weight)."""
+    idf x (k1 + 1) x (1 + exact bonus + headline weight) on the article naming Jokowi both ways (in its
+    headline); the names OR-ed as plain query parts score past that bound there (each name its own weight)."""
     typed = engine.search(SearchRequest(query="Jokowi", aliases=False)).total
     idf = math.log(1 + (engine.index.doc_count() - typed + 0.5) / (typed + 0.5))
-    bound = idf * (RANKING.k1 + 1) * (1 + RANKING.exact_bonus)
+    bound = idf * (RANKING.k1 + 1) * (1 + RANKING.exact_bonus + RANKING.title_weight)
     both = "Jokowi alias Joko Widodo"
 
     def score(query: str, aliases: bool) -> float:

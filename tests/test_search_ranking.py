@@ -17,6 +17,7 @@ import pytest
 from corpus import corpus_records
 
 from index.archive import Archive
+from index.schema import TITLE_BOOST
 from index.store import SearchIndex
 from kliping.article import Article
 from kliping.errors import QueryError
@@ -95,7 +96,8 @@ def test_a_rare_name_outweighs_a_common_word_in_two_forms(engine: Engine) -> Non
 
 def test_a_free_word_scores_once_over_every_form_of_its_root(engine: Engine) -> None:
     """BM25 of the summed occurrences of all forms, IDF of the root family, plus the bounded
-    exact-form bonus: recomputed here from Whoosh's raw postings."""
+    exact-form bonus, plus the headline score (the same BM25 over the title field, its occurrences
+    counted once and its own length normalisation): recomputed here from Whoosh's raw postings."""
     searcher = engine.searcher()
     reader = searcher.reader()
     word = parse_query("mengatakan", searcher.schema)
@@ -114,8 +116,22 @@ def test_a_free_word_scores_once_over_every_form_of_its_root(engine: Engine) -> 
         norm = k1 * ((1 - b) + b * reader.doc_field_length(docnum, "body", 1) / avgfl)
         return freq * (k1 + 1) / (freq + norm)
 
+    title_tf: dict[int, float] = {}
+    for form in word.forms:
+        for docnum, weight in _weights(reader, form, "title").items():
+            title_tf[docnum] = title_tf.get(docnum, 0.0) + weight / TITLE_BOOST
+    title_avgfl = searcher.avg_field_length("title")
+
+    def headline(docnum: int) -> float:
+        if docnum not in title_tf:
+            return 0.0
+        freq = title_tf[docnum]
+        norm = k1 * ((1 - b) + b * reader.doc_field_length(docnum, "title", 1) / title_avgfl)
+        return DEFAULT.title_weight * idf * freq * (k1 + 1) / (freq + norm)
+
+    assert DEFAULT.title_weight > 0 and any(title_tf)
     expected = {d: idf * saturate(f, d) + DEFAULT.exact_bonus * idf * (saturate(exact[d], d) if d in exact else 0)
-                for d, f in tf.items() if not reader.is_deleted(d)}
+                + headline(d) for d, f in tf.items() if not reader.is_deleted(d)}
     got = dict(_scores(engine, word))
     assert got.keys() == expected.keys() and len(got) > 30
     for docnum, score in expected.items():
@@ -159,10 +175,12 @@ def _scores(engine: Engine, q) -> list[tuple[int, float]]:  # type: ignore[no-un
 
 
 
-def _weights(reader, term: str) -> dict[int, float]:  # type: ignore[no-untyped-def]
+def _weights(reader, term: str, field: str = "body") -> dict[int, float]:  # type: ignore[no-untyped-def]
     """A term's weight per document as Whoosh's matcher reads it (headline words weigh more)."""
     found = {}
-    matcher = reader.postings("body", term)
+    if (field, term) not in reader:
+        return found
+    matcher = reader.postings(field, term)
     while matcher.is_active():
         found[matcher.id()] = matcher.weight()
         matcher.next()

@@ -7,6 +7,8 @@ ranking rules of :mod:`search.ranking`, as far as a cluster with only BM25 allow
 - a free word is one BM25 over its root family (the ``roots`` field holds one root per word), with the
   configured ``k1``/``b`` as the index's similarity;
 - the form as typed adds a bonus: its own BM25 on the exact ``words`` field, weighted ``exact_bonus``;
+- the headline adds its own BM25 on ``title_roots``, weighted ``title_weight`` (the cluster's: that
+  field's IDF, and each headline root written ``TITLE_BOOST`` times, so close to the embedded score, not equal);
 - relaxed free words: a ``bool`` of ``should`` clauses, any one enough; with up to ``all_words_first``
   words, a constant far above any BM25 score lifts the articles holding all of them into a tier of their own;
 - wildcards and fuzzy terms score their boost alone (``constant_score``), as in the embedded engine.
@@ -101,6 +103,9 @@ def _word(q: RootWord, ranking: Ranking) -> Query:
     clause: Query = {"bool": {"must": [{"term": {roots: {"value": q.text}}}]}}
     if ranking.exact_bonus:
         clause["bool"]["should"] = [{"term": {words: {"value": q.exact, "boost": ranking.exact_bonus}}}]
+    if ranking.title_weight and q.fieldname == "body":
+        headline = {"term": {"title_roots": {"value": q.text, "boost": ranking.title_weight}}}
+        clause["bool"].setdefault("should", []).append(headline)
     return _boosted(clause, q.boost)
 
 
