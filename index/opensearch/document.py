@@ -19,7 +19,7 @@ from index.analysis.tokenizer import matches, scan
 from index.analysis.views import ROOT_MARK, surface_terms
 from index.dates import to_wib_naive
 from index.fields import HEADLINE_GAP
-from index.schema import TITLE_BOOST
+from index.schema import LEAD_BOOST, LEAD_WORDS, TITLE_BOOST
 from kliping.article import Article
 
 #: Bumped whenever the mapping or the analysis changes what is indexed; another is refused (reindex).
@@ -55,6 +55,16 @@ def root_forms(terms: tuple[str, ...]) -> list[str]:
     return out
 
 
+def lead(body: str) -> str:
+    """The body's first ``LEAD_WORDS`` words, function words included, as Whoosh's body field counts its lead."""
+    words: list[str] = []
+    for match in matches(body):
+        if len(words) == LEAD_WORDS:
+            break
+        words.append(match.group())
+    return " ".join(words)
+
+
 def author_words(author: str) -> str:
     """The author's words as Whoosh's exact analyzer reads them (``Ma'ruf`` -> ``maruf``)."""
     return " ".join(token.text for token in scan(author))
@@ -65,6 +75,8 @@ def document(article: Article) -> dict[str, Any]:
     head_words, head_roots = analysed(article.title)
     body_words, body_roots = analysed(article.body)
     repeat = max(1, round(TITLE_BOOST))
+    # the lead counts LEAD_BOOST times in the roots, as in the embedded index (index/schema.py)
+    lead_roots = [analysed(lead(article.body))[1]] * max(0, round(LEAD_BOOST) - 1)
     return {
         "id": article.id,
         "url": article.url,
@@ -77,7 +89,7 @@ def document(article: Article) -> dict[str, Any]:
         "published_text": article.published,
         "month": published.strftime("%Y-%m") if published else "",
         "words": [head_words] * repeat + [body_words],
-        "roots": " ".join([head_roots] * repeat + [body_roots]),
+        "roots": " ".join([head_roots] * repeat + lead_roots + [body_roots]),
         "title_words": head_words,
         "title_roots": head_roots,
     }

@@ -35,9 +35,6 @@ KEYWORD_FIELDS = {"id", "source", "section", "month"}
 #: Lifts the articles holding every word of a short query above all the others (BM25 stays far below).
 TIER = 1000.0
 
-#: What the words of a name typed apart weigh beside the name itself (they rank below it).
-LOOSE_WEIGHT = 0.5
-
 MATCH_ALL: Query = {"match_all": {}}
 MATCH_NONE: Query = {"match_none": {}}
 
@@ -79,10 +76,12 @@ def translate(q: wq.Query, ranking: Ranking = DEFAULT) -> Query:
 
 def _alias(q: AliasQuery, ranking: Ranking) -> Query:
     """Any name of the group scores as one word (the best-scoring name, as the embedded engine counts it);
-    the words of a name typed loose still find, at half weight, the articles holding them apart."""
+    the words of a name typed loose still find the articles holding any of them apart, scored as their
+    mean (:meth:`search.vector.Evaluator._alias`), so below the name where both match."""
     names = [translate(s, ranking) for s in q.subqueries]
     if q.loose:
-        names.append({"bool": {"must": [translate(w, ranking) for w in q.loose], "boost": LOOSE_WEIGHT}})
+        names.append({"bool": {"should": [translate(w, ranking) for w in q.loose], "minimum_should_match": 1,
+                               "boost": 1.0 / len(q.loose)}})
     return _boosted({"dis_max": {"queries": names}}, q.boost)
 
 
