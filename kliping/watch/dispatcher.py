@@ -57,17 +57,16 @@ class Dispatcher:
         delivered = 0
         watches: dict[str, Watch | None] = {}
         down: dict[str, str] = {}  # receiver -> its next attempt, after a failure in this pass
-        now = now_iso()
-        # a claim outlasts one try (the POST's timeout, or SMTP's) with room to spare
-        until = (datetime.now(UTC) + timedelta(seconds=3 * self.settings.timeout + 5)).isoformat(
-            timespec="milliseconds")
-        for delivery in self.store.due(now, limit=1000):
+        for delivery in self.store.due(now_iso(), limit=1000):
             if stop is not None and stop.is_set():
                 break
             if delivery.target in down:
                 self.store.postpone(delivery, down[delivery.target])
                 continue
-            if not self.store.claim(delivery, now, until):  # another daemon on this archive took it
+            # a claim outlasts one try (the POST's timeout, or SMTP's) with room to spare
+            now = datetime.now(UTC)
+            until = (now + timedelta(seconds=3 * self.settings.timeout + 5)).isoformat(timespec="milliseconds")
+            if not self.store.claim(delivery, now.isoformat(timespec="milliseconds"), until):  # another daemon took it
                 continue
             if delivery.watch not in watches:
                 try:

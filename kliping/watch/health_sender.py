@@ -52,11 +52,12 @@ class HealthAlarmSender:
         down: the rest wait with it rather than each costing a timeout)."""
         now = now or datetime.now(UTC)
         landed = 0
-        until = _iso(now + timedelta(seconds=3 * self.settings.timeout + 5))  # a claim outlasts one try
         for alarm in due_alarms(self.archive, _iso(now)):
             if stop is not None and stop.is_set():
                 break
-            if not claim_alarm(self.archive, alarm.id, _iso(now), until):  # another daemon took it
+            claimed_at = max(now, datetime.now(UTC))
+            until = _iso(claimed_at + timedelta(seconds=3 * self.settings.timeout + 5))  # outlasts one try
+            if not claim_alarm(self.archive, alarm.id, _iso(claimed_at), until):  # another daemon took it
                 continue
             attempts = alarm.attempts + 1
             try:
