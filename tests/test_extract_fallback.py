@@ -97,6 +97,39 @@ def test_text_kliping_kept_after_the_article_goes(name: str):
     assert found(body, entry["without"]) == 0
 
 
+@pytest.mark.parametrize(
+    "name,lead",
+    [
+        ("link.springer.com.1007.html", "The purpose of the review is to summarise"),  # kliping's container: references
+        ("thelocal.se.tattooed.html", "epidemiologist Anders Tegnell has become a household name"),  # trafilatura's
+    ],
+)
+def test_a_lead_only_one_reading_has_is_put_before_the_kept_text(name: str, lead: str):
+    """One extractor starts the article later than the other (an abstract outside kliping's container, a first
+    paragraph trafilatura skipped): the lead's paragraphs of prose go before the text that is kept."""
+    html, url, entry = eval_page(name)
+    body = extract_article(html, url).body
+    assert flat(lead) in flat(body)
+    assert found(body, entry["with"]) == len(entry["with"])
+    assert found(body, entry["without"]) == 0
+
+
+@pytest.mark.parametrize(
+    "name,line",
+    [("aktion-hummelschutz.de.hummeln.html", "Möchten Sie den Artikel teilen?"),
+     ("bewusster-leben.de.hope.html", "Diesen Artikel teilen")],
+)
+def test_a_short_line_only_kliping_keeps_goes_when_the_two_agree(name: str, line: str):
+    """The two readings agree on the article; kliping's also has a share prompt after it, which trafilatura
+    left out. A line that short, kept by one reading only, goes; the article stays whole."""
+    html, url, entry = eval_page(name)
+    assert line in body_or_none(html, url, OWN_ONLY)
+    body = extract_article(html, url).body
+    assert line not in body
+    assert found(body, entry["with"]) == len(entry["with"])
+    assert found(body, entry["without"]) == 0
+
+
 def test_the_source_can_turn_the_second_opinion_off():
     html, url, _ = eval_page("security.googleblog.com.protection.html")
     with pytest.raises(NotAnArticle):

@@ -21,6 +21,17 @@ word 3-gram:
   On the tune half of trafilatura's own benchmark, trafilatura's text on the 106 pages
   where the two disagree held 104 more must-keep (net of must-drop) segments than kliping's.
 
+The texts are then joined paragraph by paragraph where one of them is surer (:func:`_merge`):
+
+- a lead the other reading lacks is added before the kept text, one paragraph of a
+  first sentence's length (``LEAD_PROSE_CHARS``) or more at a time: a standfirst or
+  abstract outside kliping's container, a lead trafilatura skipped;
+- when kliping's text stands, its short lines (under ``PROSE_CHARS``) that trafilatura
+  lacks go, from its first shared paragraph on: share prompts, "more on this" and
+  contact lines between and after the paragraphs of prose, which trafilatura's
+  reading of the page's structure left out. kliping's own lead lines stay (its rules
+  already cut kickers and bylines there).
+
 Whichever wins, its text went through kliping's cleaning (boilerplate
 catalogue, "Baca juga", reaction widgets, captions, lead bylines, editor
 initials, paragraph splitting), and the metadata (title, dates, authors,
@@ -36,7 +47,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ingest.extract.blocks import Block
-from ingest.extract.body import Body, clean_paragraphs
+from ingest.extract.body import LEAD_PROSE_CHARS, Body, clean_paragraphs
 from ingest.extract.second_opinion import trafilatura_blocks
 
 if TYPE_CHECKING:
@@ -97,16 +108,46 @@ def choose_body(
     k_in_t = common / max(sum(ours.values()), 1)
     t_in_k = common / max(sum(theirs.values()), 1)
     if k_in_t >= AGREEMENT and t_in_k >= AGREEMENT:
-        return Choice(own, "kliping", "the two agree", k_in_t, t_in_k)
+        return Choice(_merge(own, other), "kliping", "the two agree", k_in_t, t_in_k)
     if t_in_k >= AGREEMENT:
         before, after = _extra(own.paragraphs, theirs)
         if _mostly_prose(before) and _chars(after) < _chars(before):
-            return Choice(own, "kliping", "kliping's text holds trafilatura's and more prose before or within it",
-                          k_in_t, t_in_k)
+            return Choice(_merge(own, other), "kliping",
+                          "kliping's text holds trafilatura's and more prose before or within it", k_in_t, t_in_k)
     reason = (f"disagree: trafilatura has {t_in_k:.0%} of its text in kliping's, "
               f"kliping {k_in_t:.0%} of its in trafilatura's")
-    return Choice(Body(other.paragraphs, other.editor or own.editor, own.container), "trafilatura", reason,
+    lead = _lead(own.paragraphs, other.paragraphs)
+    return Choice(Body(lead + other.paragraphs, other.editor or own.editor, own.container), "trafilatura", reason,
                   k_in_t, t_in_k)
+
+
+def _merge(own: Body, other: Body) -> Body:
+    """kliping's text, with the lead only trafilatura has before it and without the short lines after its first
+    shared paragraph that only kliping has (see the module's docstring)."""
+    shared = _shared(own.paragraphs, other.paragraphs)
+    if not any(shared):
+        return own
+    first = shared.index(True)
+    kept = [p for i, p in enumerate(own.paragraphs) if shared[i] or i < first or len(p) >= PROSE_CHARS]
+    return Body(_lead(other.paragraphs, own.paragraphs) + kept, own.editor, own.container, own.teasers)
+
+
+def _lead(paragraphs: list[str], other: list[str]) -> list[str]:
+    """The paragraphs of ``paragraphs`` before the first one ``other`` shares, of a first sentence's length or
+    more; ``[]`` when the two share none (then there is no telling where either's article starts)."""
+    shared = _shared(paragraphs, other)
+    if not any(shared):
+        return []
+    return [p for p in paragraphs[: shared.index(True)] if len(p) >= LEAD_PROSE_CHARS]
+
+
+def _shared(paragraphs: list[str], other: list[str]) -> list[bool]:
+    """For each paragraph, whether ``other`` holds it: half its 3-grams, or (a line of one or two words, which
+    has none) the same line."""
+    grams = shingles(other)
+    lines = {" ".join(p.lower().split()) for p in other}
+    return [_share_in(p, grams) >= HALF if _WORD.findall(p)[SHINGLE - 1 :] else " ".join(p.lower().split()) in lines
+            for p in paragraphs]
 
 
 def _extra(paragraphs: list[str], other: Counter[tuple[str, ...]]) -> tuple[list[str], list[str]]:
