@@ -75,8 +75,13 @@ def trafilatura_blocks(html: str, url: str | None = None) -> list[Block]:
     tree = as_html(xml)
     if tree is None:
         return []
+    # The teaser test names elements by id(); lxml makes a new proxy (often at a freed one's address) each time
+    # an element is reached again, so the proxies must stay alive while the ids are compared.
+    elements = list(tree.iter())
     teasers = teaser_ids(tree)  # trafilatura sometimes takes a "Berita Lainnya" list for the article
-    return [b for b in iter_blocks(tree) if not all(id(s.anchor) in teasers for s in b.segments)]
+    blocks = [b for b in iter_blocks(tree) if not all(id(s.anchor) in teasers for s in b.segments)]
+    del elements
+    return blocks
 
 
 def as_html(xml: str) -> lxml.html.HtmlElement | None:
