@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import lxml.html
 
@@ -75,15 +76,19 @@ class Segment:
 
 @dataclass
 class Block:
-    """One paragraph-to-be: its text pieces and where they came from."""
+    """One paragraph-to-be: its text pieces and where they came from.
+
+    ``text`` and ``link_chars`` are worked out once (every stage asks for them, the container scorer and the
+    boilerplate filter many times a block): a block's segments do not change once :func:`iter_blocks` yields it.
+    """
 
     segments: list[Segment] = field(default_factory=list)
 
-    @property
+    @cached_property
     def text(self) -> str:
         return clean_space("".join(s.text for s in self.segments))
 
-    @property
+    @cached_property
     def link_chars(self) -> int:
         return len(clean_space("".join(s.text for s in self.segments if s.in_link)))
 
@@ -110,7 +115,7 @@ def iter_blocks(root: lxml.html.HtmlElement) -> Iterator[Block]:
             continue
         if entering:
             if tag in BLOCK_TAGS or tag == "br":
-                if current.text:
+                if _has_text(current):
                     yield current
                 current = Block()
             if tag == "br":
@@ -123,12 +128,17 @@ def iter_blocks(root: lxml.html.HtmlElement) -> Iterator[Block]:
             continue
         link_depth -= tag == "a"
         if tag in BLOCK_TAGS:
-            if current.text:
+            if _has_text(current):
                 yield current
             current = Block()
         _add(current, el.tail, el.getparent(), link_depth > 0)
-    if current.text:
+    if _has_text(current):
         yield current
+
+
+def _has_text(block: Block) -> bool:
+    """Whether the block being filled has any text yet (without caching ``text`` while segments still come)."""
+    return any(clean_space(s.text) for s in block.segments)
 
 
 def _add(block: Block, text: str | None, anchor: lxml.html.HtmlElement | None, in_link: bool) -> None:
