@@ -21,7 +21,7 @@ word 3-gram:
   On the tune half of trafilatura's own benchmark, trafilatura's text on the 106 pages
   where the two disagree held 104 more must-keep (net of must-drop) segments than kliping's.
 
-The texts are then joined paragraph by paragraph where one of them is surer (:func:`_merge`):
+The texts are then joined paragraph by paragraph where one of them is surer (:func:`_merge`, :func:`_lead`):
 
 - a lead the other reading lacks is added before the kept text, one paragraph of a
   first sentence's length (``LEAD_PROSE_CHARS``) or more at a time: a standfirst or
