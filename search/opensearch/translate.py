@@ -16,8 +16,8 @@ document count, average field lengths) and each document's field length as Whoos
 - the headline adds ``title_weight`` x BM25 over ``title_roots``, with the family's IDF and the headline's
   own length normalisation;
 - a name alias group is one BM25 over the summed occurrences of all its names, with the typed name's IDF
-  (the group's when no article holds it); a name phrase counts its occurrences as the cluster finds them
-  (the embedded engine takes its rarest word's count, an upper bound of it);
+  (the group's when no article holds it); a name phrase counts, where it stands, as often as its rarest
+  word (read back from packed scores: :func:`_smallest`);
 - exact words and phrases score Whoosh's own BM25F (its IDF ``ln(N / (df + 1)) + 1``, its ``K1`` and ``B``),
   a phrase as the sum of its words;
 - relaxed free words: a ``bool`` of ``should`` clauses, any one enough; with up to ``all_words_first``
@@ -229,12 +229,17 @@ class _Translator:
             return {"term": {_field(name.fieldname).roots: {"value": name.text}}}
         if type(name) is wq.Term and name.fieldname in TEXT_FIELDS:
             return {"term": {TEXT_FIELDS[name.fieldname].words: {"value": name.text}}}
-        if type(name) in (FastPhrase, wq.Phrase):
-            # the similarity scores a phrase once per word: the boost makes it the phrase's count
-            phrase = _phrase_match(name)
-            next(iter(phrase["match_phrase"].values()))["boost"] = 1.0 / len(name.words)
-            return phrase
+        if type(name) in (FastPhrase, wq.Phrase):  # where it stands, its rarest word's count
+            words = _field(name.fieldname).words
+            return {"bool": {"filter": [_phrase_match(name)],
+                             "must": [_smallest([{"term": {words: {"value": w}}} for w in name.words])]}}
         return None
+
+    def _name_match(self, name: wq.Query) -> Query | None:
+        """Where a name stands (the documents of :meth:`_name_tf`, for document frequencies)."""
+        if type(name) in (FastPhrase, wq.Phrase):
+            return _phrase_match(name)
+        return self._name_tf(name)
 
     def _alias(self, q: AliasQuery) -> Query:
         """One BM25 over the occurrences of every name of the group (search.vector.Evaluator._alias); the
@@ -248,16 +253,17 @@ class _Translator:
 
     def _named(self, q: AliasQuery) -> Query | None:
         r = self.ranking
-        names = [(i, self._name_tf(s)) for i, s in enumerate(q.subqueries)]
-        found = [(i, tf) for i, tf in names if tf is not None]
+        names = [(i, self._name_tf(s), self._name_match(s)) for i, s in enumerate(q.subqueries)]
+        found = [(i, tf, where) for i, tf, where in names if tf is not None and where is not None]
         if not found:
             return None
         fieldname = q.subqueries[found[0][0]].fieldname
-        union = found[0][1] if len(found) == 1 else {"bool": {"should": [tf for _, tf in found]}}
-        own = dict(found).get(q.typed_index)
-        df = self.stats.doc_freq(own) if own is not None else 0
+        union = found[0][1] if len(found) == 1 else {"bool": {"should": [tf for _, tf, _ in found]}}
+        own = next((tf for i, tf, _ in found if i == q.typed_index), None)
+        own_where = next((where for i, _, where in found if i == q.typed_index), None)
+        df = self.stats.doc_freq(own_where) if own_where is not None else 0
         if not df:  # the weight of the name as typed; the group's when no article holds it
-            df = self.stats.doc_freq(union)
+            df = self.stats.doc_freq({"bool": {"should": [where for _, _, where in found]}})
         idf = self.stats.family_idf(df)
         main = bm25(union, fieldname, self.stats, weight=idf, k1=r.k1, b=r.b)
         extra = []
@@ -301,6 +307,23 @@ class _Translator:
         else:
             return MATCH_NONE  # Whoosh finds nothing in a field it does not index
         return {"term": {field_: {"value": text, "boost": boost}}}
+
+
+#: Frequencies are packed below this (``PACK`` x max + a + b) to read the smaller of two back: whole numbers,
+#: each below it, so the sum stays exact in the cluster's 32-bit scores (4096 x 4095 < 2^24).
+PACK = 4096.0
+SMALLER_SCRIPT = ("double s = _score; double top = Math.floor(s / params.pack); "
+                  "return Math.max(0, s - top * params.pack - top);")
+
+
+def _smallest(tfs: list[Query]) -> Query:
+    """A query scoring the smallest of the frequencies ``tfs`` score, in documents holding all of them
+    (a phrase's rarest word, as :meth:`search.vector.Evaluator._name_tf` counts a phrase)."""
+    if len(tfs) == 1:
+        return tfs[0]
+    a, b = tfs[0], _smallest(tfs[1:])
+    packed = {"bool": {"should": [{"dis_max": {"queries": [a, b], "boost": PACK}}, a, b]}}
+    return {"script_score": {"query": packed, "script": {"source": SMALLER_SCRIPT, "params": {"pack": PACK}}}}
 
 
 def _phrase_match(q: Any) -> Query:
