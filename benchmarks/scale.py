@@ -153,7 +153,7 @@ def report(args: argparse.Namespace, hosts: list[str], cluster_dir: Path | None)
     if stopped:
         print(f"with {stopped} stopped: {len(d_top)} of {len(d_top)} queries answered, "
               f"{answered:.0%} with the same top 10 as with both nodes")
-    low = sorted((len(set(w_top[k]) & set(o_top[k])) / max(len(w_top[k]), 1), k) for k in relevance)[:5]
+    low = sorted((overlap(w_top, o_top, [k]), k) for k in dict.fromkeys(relevance))[:5]  # as the table counts
     print("lowest overlaps: " + ", ".join(f"{k.removesuffix('None')!r} {v:.1f}" for v, k in low))
 
 

@@ -18,7 +18,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VERSION="2.19.6"
 CACHE="$ROOT/build/opensearch"
-DIST="$CACHE/opensearch-$VERSION"
+# the distribution with the modules kliping adds (analysis-common, lang-painless); a new name when they change
+DIST="$CACHE/opensearch-$VERSION-painless"
 HEAP="${OPENSEARCH_HEAP:-512m}"
 START_TIMEOUT="${OPENSEARCH_START_TIMEOUT:-180}"
 
@@ -48,6 +49,34 @@ opensearch.version=$VERSION
 custom.foldername=
 extended.plugins=
 has.native.controller=false
+EOF
+    # lang-painless as a module: kliping's scores are BM25 computed in a script over its own statistics
+    # (search/opensearch/translate.py), and its text fields' similarity is a script too
+    module="$tmp/opensearch-$VERSION/modules/lang-painless"
+    mkdir -p "$module"
+    local jar
+    for jar in lang-painless opensearch-scripting-painless-spi antlr4-runtime asm asm-util asm-tree asm-commons \
+               asm-analysis; do
+        cp "$CACHE/maven/$jar"-[0-9]*.jar "$module/" || die "lang-painless: $jar missing from $CACHE/maven"
+    done
+    cat > "$module/plugin-descriptor.properties" <<EOF
+description=An easy, safe and fast scripting language for OpenSearch
+version=$VERSION
+name=lang-painless
+classname=org.opensearch.painless.PainlessPlugin
+java.version=11
+opensearch.version=$VERSION
+custom.foldername=
+extended.plugins=
+has.native.controller=false
+EOF
+    cat > "$module/plugin-security.policy" <<EOF
+grant {
+  // needed to generate runtime classes
+  permission java.lang.RuntimePermission "createClassLoader";
+  // needed to find the classloader to load allowlisted classes from
+  permission java.lang.RuntimePermission "getClassLoader";
+};
 EOF
     chmod -R a+rX "$tmp" && chmod a+x "$tmp/opensearch-$VERSION/bin/"*
     mv "$tmp/opensearch-$VERSION" "$DIST" && rm -rf "$tmp"
@@ -106,7 +135,7 @@ start() {
     local dir="$1"
     prepare
     if ! node_can_read "$DIST/bin/opensearch"; then  # a checkout in a private folder (e.g. CI's clone)
-        local shared="/var/tmp/kliping-opensearch-$VERSION"
+        local shared="/var/tmp/kliping-opensearch-$VERSION-painless"
         [ -x "$shared/bin/opensearch" ] || { cp -r "$DIST" "$shared.$$" && chmod -R a+rX "$shared.$$" \
             && mv "$shared.$$" "$shared"; }
         DIST="$shared"

@@ -132,7 +132,7 @@ class OpenSearchIndex:
         def actions() -> Iterator[dict[str, Any]]:
             for seq, article in rows:
                 yield {"_index": index, "_id": article.id, "_version": seq, "_version_type": "external_gte",
-                       "_source": document(article)}
+                       "_source": document(article, seq)}
 
         done = 0
         with answering(self.config):

@@ -3,7 +3,8 @@
 
 Filters (dates in WIB, sources, author) go in the ``bool`` filter, facets are aggregations, snippets are
 cut from the archive's copy of each body as the embedded engine cuts them; more-like-this is the cluster's
-``more_like_this`` over the roots, did-you-mean its term suggester over the exact words.
+``more_like_this`` over the roots (its terms boosted by their tf-idf: the roots field scores frequency
+alone), did-you-mean its term suggester over the exact words.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from kliping.errors import QueryError
 from search.aliases import AliasTable, shipped
 from search.engine import FEW_HITS, Hit, SearchRequest, SearchResults, _date_bounds, _validate
 from search.expand import Applied, expand_aliases
-from search.opensearch.translate import MATCH_ALL, highlight_terms, translate
+from search.opensearch.translate import MATCH_ALL, highlight_terms, needed_stats, translate
 from search.query import parse_query
 from search.ranking import DEFAULT as DEFAULT_RANKING
 from search.ranking import Ranking
@@ -60,7 +61,11 @@ class OpenSearchEngine:
             parsed = parse_query(request.query, self.schema, relax=not request.strict)
             if request.aliases:  # the same expansion as the embedded engine's, translated below
                 parsed, applied = expand_aliases(parsed, request.query, self.aliases, self.schema)
-            query, terms = translate(parsed, self.ranking), highlight_terms(parsed)
+            stats = needed_stats(parsed, self.ranking)
+            if request.sort == "relevance" and stats.wanted:
+                with answering(self.index.config):  # the whole index's statistics, as Whoosh scores with
+                    stats.read(self.index.client.search(index=self.index.alias, body=stats.request()))
+            query, terms = translate(parsed, self.ranking, stats), highlight_terms(parsed)
             browsing = query == MATCH_ALL
         body: dict[str, Any] = {
             "query": {"bool": {"must": [query], "filter": self._filters(request)}},
@@ -71,16 +76,14 @@ class OpenSearchEngine:
             order = "asc" if request.sort == "oldest" else "desc"
             body["sort"] = [{"published": {"order": order, "missing": "_last"}}, {"id": "asc"}]
         else:
-            body["sort"] = [{"_score": "desc"}, {"id": "asc"}]
+            body["sort"] = [{"_score": "desc"}, {"seq": "asc"}, {"id": "asc"}]  # ties: the embedded index's order
         if request.facets:
             body["aggs"] = {
                 "source": {"terms": {"field": "source", "size": FACET_BUCKETS}},
                 "month": {"terms": {"field": "month", "size": FACET_BUCKETS, "order": {"_key": "asc"}}},
             }
-        with answering(self.index.config):
-            # statistics of the whole index, not of each shard: scores as one index gives them, as Whoosh's do
-            found = self.index.client.search(index=self.index.alias, body=body,
-                                             params={"search_type": "dfs_query_then_fetch"})
+        with answering(self.index.config):  # the scores' statistics came with `stats`: no per-shard ones are read
+            found = self.index.client.search(index=self.index.alias, body=body)
         total = int(found["hits"]["total"]["value"])
         stored = [(hit["_source"], 0.0 if browsing else float(hit.get("_score") or 0.0))
                   for hit in found["hits"]["hits"]]
@@ -124,7 +127,7 @@ class OpenSearchEngine:
         like = {"_index": found[0]["_index"], "_id": found[0]["_id"]}
         return {"bool": {"must": [{"more_like_this": {
             "fields": ["roots"], "like": [like], "min_term_freq": 1, "min_doc_freq": 2, "max_query_terms": 15,
-            "include": False}}], "must_not": [{"term": {"id": article_id}}]}}
+            "include": False, "boost_terms": 1.0}}], "must_not": [{"term": {"id": article_id}}]}}
 
     def _did_you_mean(self, text: str) -> str | None:
         """A respelling of the query's unknown words from the index's own words, as the embedded engine offers."""
