@@ -227,3 +227,46 @@ def test_an_article_edited_while_its_batch_is_read_is_indexed_once_at_its_newest
     assert index_.doc_count() == 5
     with index_.open().searcher() as searcher:
         assert [hit["id"] for hit in searcher.search(Term("body", "gempa"))] == [article(2).id]
+
+
+def test_a_batch_read_in_chunks_indexes_an_article_changed_meanwhile_once_at_its_newest(
+        archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A catch-up batch streams the archive's changes a chunk at a time; an article that comes again in a later
+    chunk (edited while the batch was read) ends the batch before it, and the next batch replaces it."""
+    import index.store as store
+
+    monkeypatch.setattr(store, "CHUNK", 2)
+    edited = Article(**{**article(1).__dict__, "body": "Isi terbaru tentang gempa."})
+    real = Archive.changed_since
+    rows_given: list[int] = []
+
+    def changed_since(self, seq, *, batch=500):  # type: ignore[no-untyped-def]
+        for row in real(self, seq, batch=batch):
+            rows_given.append(row[0])
+            if len(rows_given) == 3:  # article 1 is edited after the batch took it: it comes again at the end
+                self.upsert(edited)
+            yield row
+
+    monkeypatch.setattr(Archive, "changed_since", changed_since)
+    index = SearchIndex(tmp_path / "index")
+    assert index.catch_up(archive, batch=100) == 6  # 5 articles, then article 1's edit in a batch of its own
+    assert index.doc_count() == archive.count() == 5
+    assert index.watermark() == archive.max_seq()
+    with index.open().searcher() as searcher:
+        assert [hit["id"] for hit in searcher.search(Term("body", "gempa"))] == [article(1).id]
+        assert len(searcher.search(Term("body", "banjir"))) == 4
+    assert len(list(index.path.glob("*.seg"))) == 2  # the edit came after the first batch's commit
+
+
+def test_an_article_twice_in_one_chunk_is_indexed_once_at_its_newest(archive: Archive, tmp_path: Path) -> None:
+    from index.store import _write_batch
+
+    index = SearchIndex(tmp_path / "index")
+    edited = Article(**{**article(2).__dict__, "body": "Isi terbaru tentang gempa."})
+    writer = index.writer()
+    changes = [(1, article(1)), (2, article(2)), (3, article(3)), (4, edited)]
+    assert _write_batch(writer, iter(changes), 100) == (4, 4)
+    writer.commit()
+    assert index.doc_count() == 3
+    with index.open().searcher() as searcher:
+        assert [hit["id"] for hit in searcher.search(Term("body", "gempa"))] == [article(2).id]
