@@ -2,7 +2,9 @@
 
 The archive is the source of truth. Each article is committed on its own
 (WAL mode), keyed by canonical URL, so a killed process loses at most the page
-in hand. Every insert or change bumps a global ``seq`` counter; the Whoosh index
+in hand; ``kliping import`` commits a batch at a time (:meth:`Archive.batch`),
+so a killed import loses at most its last batch, which running it again stores.
+Every insert or change bumps a global ``seq`` counter; the Whoosh index
 remembers the last ``seq`` it holds and catches up from there, which is why the
 index can always be repaired or rebuilt from here.
 
