@@ -20,7 +20,7 @@ import json
 import logging
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -54,9 +54,7 @@ FORMAT = 5
 BATCH = 2000
 #: What ``kliping import`` passes instead: each commit writes a segment, and Whoosh's cost per segment
 #: (merging, and every search reading one more term dictionary) is paid far less often.
-IMPORT_BATCH = 50_000
-#: Changes read from the archive at a time within a batch (a batch is streamed, not held in memory).
-CHUNK = 2000
+IMPORT_BATCH = 10_000
 #: From this many documents on, a rebuild or a catch-up batch uses Whoosh's multiprocess writer.
 MULTIPROCESS_FROM = 5000
 #: The multiprocess writer's options: one process per core of the 2 kliping is sized for, their
@@ -221,18 +219,26 @@ class SearchIndex:
                 die_with_parent_on_fork()  # a killed import leaves no writer process behind
             writer = self.writer(**options)
             try:
-                count, last_seq = _write_batch(writer, archive.changed_since(self.watermark()), batch)
-                if not count:  # another process indexed it while this one waited for the lock
+                rows = list(islice(archive.changed_since(self.watermark()), batch))
+                if not rows:  # another process indexed it while this one waited for the lock
                     writer.cancel()
                     continue
+                # an article edited while the batch was read (in pages) comes twice: its newest copy counts
+                articles = list({article.id: article for _, article in rows}.values())
+                indexed = _indexed_ids(writer, [article.id for article in articles])
+                for article in articles:
+                    if article.id in indexed:  # replaced: never listed twice
+                        writer.update_document(**article_fields(article))
+                    else:  # (update_document's delete looks the id up in every segment first)
+                        writer.add_document(**article_fields(article))
                 writer.commit()
             except BaseException:
                 writer.cancel()
                 raise
-            self._set_watermark(max(last_seq, self.watermark()), archive=archive)
-            done += count
+            self._set_watermark(max(rows[-1][0], self.watermark()), archive=archive)
+            done += len(rows)
             if progress:
-                progress(count)
+                progress(len(rows))
         return done
 
     def rebuild(self, archive: Archive, *, progress: Progress | None = None) -> int:
@@ -282,38 +288,6 @@ def _write_atomic(target: Path, text: str) -> None:
     tmp = target.with_suffix(".tmp")
     tmp.write_text(text)
     tmp.replace(target)
-
-
-def _write_batch(writer: IndexWriter, changes: Iterator[tuple[int, Article]], limit: int) -> tuple[int, int]:
-    """Give the writer up to ``limit`` changes, read :data:`CHUNK` at a time (a batch is never held in memory
-    whole); returns how many were taken and the seq of the last one (0, 0: none).
-
-    An article changed twice within one chunk is indexed at its newest. One that comes again after the writer
-    took it (edited while the batch was read) ends the batch before it: a document the writer holds cannot be
-    replaced before its commit, and the next batch replaces it in the index.
-    """
-    count = last_seq = 0
-    written: set[str] = set()
-    rows = islice(changes, limit)
-    while chunk := list(islice(rows, CHUNK)):
-        cut = next((i for i, (_, article) in enumerate(chunk) if article.id in written), None)
-        if cut is not None:
-            chunk = chunk[:cut]
-        # an article edited while the chunk was read (in pages) comes twice: its newest copy counts
-        articles = list({article.id: article for _, article in chunk}.values())
-        indexed = _indexed_ids(writer, [article.id for article in articles])
-        for article in articles:
-            if article.id in indexed:  # replaced: never listed twice
-                writer.update_document(**article_fields(article))
-            else:  # (update_document's delete looks the id up in every segment first)
-                writer.add_document(**article_fields(article))
-        written.update(article.id for article in articles)
-        if chunk:
-            count += len(chunk)
-            last_seq = chunk[-1][0]
-        if cut is not None:
-            break
-    return count, last_seq
 
 
 def _indexed_ids(writer: IndexWriter, ids: list[str]) -> set[str]:
