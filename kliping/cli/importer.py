@@ -101,6 +101,8 @@ def command(app, file: Path, source: str | None) -> None:  # type: ignore[no-unt
                 bar.update(1)
     except _EndedEarly as exc:
         ended_early = str(exc)
+    except ArchiveError as exc:  # the last batch's commit failed: what it held is not archived
+        raise ArchiveError(f"{file}: {exc}; import stopped {_so_far(counts)}") from exc
     if stop is not None:
         at, failure = stop
         if isinstance(failure, ArchiveError):
