@@ -183,3 +183,14 @@ def test_another_write_amid_a_batch_commits_the_batch_first(tmp_path: Path) -> N
         archive.upsert(make(url="https://example.id/2"))
     assert commits == [1, 1] and archive.count() == 2
     assert archive.page_state("https://example.id/1") is not None
+
+
+def test_a_batch_on_either_backend_stores_everything_and_says_when_it_committed(archive: Archive) -> None:
+    commits: list[int] = []
+    with archive.batch(on_commit=lambda: commits.append(archive.count())):
+        assert archive.upsert(make(url="https://example.id/1")) == "new"
+        assert archive.upsert(make(url="https://example.id/2")) == "new"
+        assert archive.upsert(make(url="https://example.id/1")) == "unchanged"
+    assert archive.count() == 2
+    # SQLite: one commit for the three at the end; PostgreSQL: each upsert is its own transaction
+    assert commits == ([2] if archive.backend == "sqlite" else [1, 2, 2])
