@@ -295,9 +295,12 @@ class Archive:
             with self._write() as db:
                 return self._store(db, article)
         if batch.size <= 1:  # PostgreSQL: one transaction each, as without a batch
+            if batch.pending:  # the one before is committed: say so now that its caller has counted it
+                batch.pending = 0
+                batch.committed()
             with self._write() as db:
                 outcome = self._store(db, article)
-            batch.committed()
+            batch.pending = 1
             return outcome
         db = self.db
         if batch.pending and (batch.pending >= batch.size or time.monotonic() - batch.started >= batch.seconds):
@@ -329,7 +332,8 @@ class Archive:
 
         Every article that :meth:`upsert` returned for is committed when the block ends, whichever way
         it ends (an error, an interrupt), so nothing returned is lost; an upsert that raised left nothing.
-        ``on_commit`` is called after each commit: what was returned since the last call is now durable.
+        ``on_commit`` is called after each commit, once the caller has the upserts' results: what was
+        returned since the last call is now durable.
         The write lock is held between commits, so other writers wait at most about ``seconds``.
         On PostgreSQL each article stays its own transaction (``on_commit`` after each).
         """
@@ -346,7 +350,10 @@ class Archive:
         finally:
             self._local.batch = None
             try:
-                if state.pending and self.db.in_transaction:
+                if state.pending and state.size <= 1:  # committed already, one at a time
+                    state.pending = 0
+                    state.committed()
+                elif state.pending and self.db.in_transaction:
                     self._commit_batch(state)
                 elif self.db.in_transaction:
                     self.db.execute("ROLLBACK")  # nothing of it was returned as stored

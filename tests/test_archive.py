@@ -186,11 +186,11 @@ def test_another_write_amid_a_batch_commits_the_batch_first(tmp_path: Path) -> N
 
 
 def test_a_batch_on_either_backend_stores_everything_and_says_when_it_committed(archive: Archive) -> None:
-    commits: list[int] = []
-    with archive.batch(on_commit=lambda: commits.append(archive.count())):
-        assert archive.upsert(make(url="https://example.id/1")) == "new"
-        assert archive.upsert(make(url="https://example.id/2")) == "new"
-        assert archive.upsert(make(url="https://example.id/1")) == "unchanged"
-    assert archive.count() == 2
+    returned: list[str] = []
+    committed: list[int] = []  # how many returned outcomes each on_commit call found durable
+    with archive.batch(on_commit=lambda: committed.append(len(returned))):
+        for url in ("https://example.id/1", "https://example.id/2", "https://example.id/1"):
+            returned.append(archive.upsert(make(url=url)))
+    assert returned == ["new", "new", "unchanged"] and archive.count() == 2
     # SQLite: one commit for the three at the end; PostgreSQL: each upsert is its own transaction
-    assert commits == ([2] if archive.backend == "sqlite" else [1, 2, 2])
+    assert committed == ([3] if archive.backend == "sqlite" else [1, 2, 3])
