@@ -4,9 +4,9 @@ Starts a throwaway PostgreSQL server with the project's own script
 (``deploy/dev-postgres.sh``; the server has fsync off, as a test server), then,
 for the first ``--docs`` articles of ../shared/corpus:
 
-1. stores them one ``Archive.upsert`` at a time, as ``kliping import`` and the
-   crawler do (each its own transaction), into a SQLite file and into
-   PostgreSQL -> articles/s;
+1. stores them one ``Archive.upsert`` at a time, as the crawler does (each its
+   own transaction), into a SQLite file and into PostgreSQL, and in batches
+   into SQLite (``Archive.batch``, as ``kliping import`` does) -> articles/s;
 2. reads them all back in change order (``changed_since``, the index's
    catch-up) -> articles/s;
 3. ``--writers`` threads storing at once into PostgreSQL (several daemons),
@@ -18,6 +18,7 @@ Every figure is printed with its ratio to SQLite's single writer measured in
 the same run. Asserts nothing.
 
     python benchmarks/archive_backends.py --docs 2000
+    python benchmarks/archive_backends.py --docs 5000 --sqlite-only
 """
 
 from __future__ import annotations
@@ -73,18 +74,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--writers", type=int, default=4)
+    parser.add_argument("--sqlite-only", action="store_true", help="the SQLite rows only (no PostgreSQL server)")
     args = parser.parse_args()
     docs = articles(args.docs)
+    if args.sqlite_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            print_rows(sqlite_rows(docs, Path(tmp)))
+        return
     started = subprocess.run(["bash", str(SCRIPT), "start"], capture_output=True, text=True, check=True)
     found = dict(line.split("=", 1) for line in started.stdout.splitlines() if "=" in line)
     rows: list[tuple[str, int, float]] = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
+            rows.extend(sqlite_rows(docs, Path(tmp)))
             lite = Archive(Path(tmp) / "archive.sqlite3")
             pg = Archive(new_database(found["KLIPING_PG_URL"], "bench_one"))
-            rows.append(("SQLite: store, one writer", len(docs), timed(lambda: [lite.upsert(a) for a in docs])))
             rows.append(("PostgreSQL: store, one writer", len(docs), timed(lambda: [pg.upsert(a) for a in docs])))
-            rows.append(("SQLite: read in change order", len(docs), timed(lambda: list(lite.changed_since(0)))))
             rows.append(("PostgreSQL: read in change order", len(docs), timed(lambda: list(pg.changed_since(0)))))
 
             many = new_database(found["KLIPING_PG_URL"], "bench_many")
@@ -113,6 +118,28 @@ def main() -> None:
             rows.append(("migrate-archive: SQLite -> PostgreSQL rows", copied, seconds))
     finally:
         subprocess.run(["bash", str(SCRIPT), "stop", found["KLIPING_PG_DIR"]], capture_output=True)
+    print_rows(rows)
+
+
+def sqlite_rows(docs: list[Article], tmp: Path) -> list[tuple[str, int, float]]:
+    """Store one transaction each (the crawler), in batches (``kliping import``), and read back."""
+    lite = Archive(tmp / "archive.sqlite3")
+    batched = Archive(tmp / "batched.sqlite3")
+
+    def in_batches() -> None:
+        with batched.batch():
+            for article in docs:
+                batched.upsert(article)
+
+    rows = [("SQLite: store, one writer", len(docs), timed(lambda: [lite.upsert(a) for a in docs])),
+            ("SQLite: store in batches (kliping import)", len(docs), timed(in_batches)),
+            ("SQLite: read in change order", len(docs), timed(lambda: list(lite.changed_since(0))))]
+    lite.close()
+    batched.close()
+    return rows
+
+
+def print_rows(rows: list[tuple[str, int, float]]) -> None:
     baseline = rows[0][1] / rows[0][2]
     print(f"{'what':<44} {'items':>7} {'seconds':>8} {'per second':>11} {'x SQLite store':>15}")
     for name, items, seconds in rows:

@@ -2,7 +2,9 @@
 
 The archive is the source of truth. Each article is committed on its own
 (WAL mode), keyed by canonical URL, so a killed process loses at most the page
-in hand. Every insert or change bumps a global ``seq`` counter; the Whoosh index
+in hand; ``kliping import`` commits a batch at a time (:meth:`Archive.batch`),
+so a killed import loses at most its last batch, which running it again stores.
+Every insert or change bumps a global ``seq`` counter; the Whoosh index
 remembers the last ``seq`` it holds and catches up from there, which is why the
 index can always be repaired or rebuilt from here.
 
@@ -19,9 +21,11 @@ import json
 import os
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -41,6 +45,10 @@ _ARTICLE_COLUMNS = (
     "first_seen, updated_at, content_hash, version, seq"
 )
 
+
+#: SQLite's page cache during :meth:`Archive.batch`, in KiB (the default, 2 MiB, spills dirty pages of a batch
+#: to the WAL before its commit).
+_BATCH_CACHE_KIB = 64 * 1024
 
 #: What :meth:`Archive.warc_records_for` tells of each record.
 _WARC_KEYS = ("warc_file", "record_offset", "record_id", "payload_digest", "fetched_at")
@@ -247,6 +255,9 @@ class Archive:
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One immediate transaction: all of it lands, or none of it."""
         db = self.db
+        batch: _Batch | None = getattr(self._local, "batch", None)
+        if batch is not None and db.in_transaction:  # another write amid a batch's upserts: theirs land first
+            self._commit_batch(batch)
         try:
             db.execute("BEGIN IMMEDIATE")
             yield db
@@ -273,40 +284,133 @@ class Archive:
     # -- articles ----------------------------------------------------------
 
     def upsert(self, article: Article) -> Outcome:
-        """Store an article; an edited one is updated in place, its old text kept."""
+        """Store an article; an edited one is updated in place, its old text kept.
+
+        Each article is its own transaction, or, inside :meth:`batch`, its own savepoint in the batch's.
+        """
         if not article.url or not article.title or not article.body.strip():
             raise IncompleteArticle(f"refusing to store an article without url, title or body: {article.url!r}")
+        batch: _Batch | None = getattr(self._local, "batch", None)
+        if batch is None:
+            with self._write() as db:
+                return self._store(db, article)
+        if batch.size <= 1:  # PostgreSQL: one transaction each, as without a batch
+            if batch.pending:  # the one before is committed: say so now that its caller has counted it
+                batch.pending = 0
+                batch.committed()
+            with self._write() as db:
+                outcome = self._store(db, article)
+            batch.pending = 1
+            return outcome
+        db = self.db
+        if batch.pending and (batch.pending >= batch.size or time.monotonic() - batch.started >= batch.seconds):
+            self._commit_batch(batch)  # here, not after the last one: the caller has counted what it returned
+        if not db.in_transaction:
+            self._begin(db)
+            batch.started = time.monotonic()
+        try:
+            db.execute("SAVEPOINT upsert")
+            outcome = self._store(db, article)
+            db.execute("RELEASE upsert")
+        except BaseException as exc:
+            if db.in_transaction:  # only this article's writes go (a full disk may have ended the transaction)
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK TO upsert")
+                    db.execute("RELEASE upsert")
+            if isinstance(exc, sqlite3.Error):
+                raise ArchiveError(f"archive write failed ({self.location}): {exc}") from exc
+            raise
+        batch.pending += 1
+        return outcome
+
+    @contextmanager
+    def batch(self, *, size: int = 200, seconds: float = 0.5,
+              on_commit: Callable[[], None] | None = None) -> Iterator[None]:
+        """Let this thread's :meth:`upsert` calls share transactions: up to ``size`` articles or ``seconds``
+        each, for bulk stores (``kliping import``), where a commit per article costs more than the article.
+        A full batch is committed by the next upsert, or when the block ends.
+
+        Every article that :meth:`upsert` returned for is committed when the block ends, whichever way
+        it ends (an error, an interrupt), so nothing returned is lost; an upsert that raised left nothing.
+        ``on_commit`` is called after each commit, once the caller has the upserts' results: what was
+        returned since the last call is now durable.
+        The write lock is held between commits, so other writers wait at most about ``seconds``.
+        On PostgreSQL each article stays its own transaction (``on_commit`` after each).
+        """
+        if getattr(self._local, "batch", None) is not None:
+            raise RuntimeError("Archive.batch() does not nest")
+        state = _Batch(size=size if self.url is None else 1, seconds=seconds, on_commit=on_commit)
+        cache = None
+        if self.url is None:  # a batch dirties pages all over story_samples' index: keep them until the commit
+            cache = self.db.execute("PRAGMA cache_size").fetchone()[0]
+            self.db.execute(f"PRAGMA cache_size = {-_BATCH_CACHE_KIB}")
+        self._local.batch = state
+        try:
+            yield
+        finally:
+            self._local.batch = None
+            try:
+                if state.pending and state.size <= 1:  # committed already, one at a time
+                    state.pending = 0
+                    state.committed()
+                elif state.pending and self.db.in_transaction:
+                    self._commit_batch(state)
+                elif self.db.in_transaction:
+                    self.db.execute("ROLLBACK")  # nothing of it was returned as stored
+            finally:
+                if cache is not None:
+                    self.db.execute(f"PRAGMA cache_size = {int(cache)}")
+
+    def _begin(self, db: sqlite3.Connection) -> None:
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"archive write failed ({self.location}): {exc}") from exc
+
+    def _commit_batch(self, batch: _Batch) -> None:
+        db = self.db
+        try:
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            batch.pending = 0
+            raise ArchiveError(f"archive write failed ({self.location}): {exc}") from exc
+        batch.pending = 0
+        batch.committed()
+
+    def _store(self, db: sqlite3.Connection, article: Article) -> Outcome:
+        """The work of :meth:`upsert`, inside the caller's transaction."""
         now = _now()
-        with self._write() as db:
-            row = db.execute(
-                "SELECT id, content_hash, version FROM articles WHERE url = ?", (article.url,)
-            ).fetchone()
-            if row is not None and row["content_hash"] == article.content_hash:
-                return "unchanged"
-            seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
-            values = self._values(article)
-            if row is None:
-                db.execute(
-                    f"INSERT INTO articles ({_ARTICLE_COLUMNS}, published_utc) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (*values[:11], now, now, article.content_hash, 1, seq, values[11]),
-                )
-                story_clusters.assign(db, article.id, article.body, values[11], article.source)  # one transaction
-                return "new"
+        row = db.execute(
+            "SELECT id, content_hash, version FROM articles WHERE url = ?", (article.url,)
+        ).fetchone()
+        if row is not None and row["content_hash"] == article.content_hash:
+            return "unchanged"
+        seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
+        values = self._values(article)
+        if row is None:
             db.execute(
-                "INSERT INTO article_versions (article_id, version, title, body, published, authors, "
-                "content_hash, fetched_at, replaced_at) SELECT id, version, title, body, published, authors, "
-                "content_hash, fetched_at, ? FROM articles WHERE id = ?",
-                (now, row["id"]),
+                f"INSERT INTO articles ({_ARTICLE_COLUMNS}, published_utc) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*values[:11], now, now, article.content_hash, 1, seq, values[11]),
             )
-            db.execute(
-                "UPDATE articles SET source=?, title=?, body=?, published=?, authors=?, section=?, editor=?, "
-                "language=?, fetched_at=?, updated_at=?, content_hash=?, version=version+1, seq=?, "
-                "published_utc=? WHERE id=?",
-                (*values[2:11], now, article.content_hash, seq, values[11], row["id"]),
-            )
-            story_clusters.assign(db, row["id"], article.body, values[11], article.source)
-            return "updated"
+            story_clusters.assign(db, article.id, article.body, values[11], article.source, new=True)
+            return "new"
+        db.execute(
+            "INSERT INTO article_versions (article_id, version, title, body, published, authors, "
+            "content_hash, fetched_at, replaced_at) SELECT id, version, title, body, published, authors, "
+            "content_hash, fetched_at, ? FROM articles WHERE id = ?",
+            (now, row["id"]),
+        )
+        db.execute(
+            "UPDATE articles SET source=?, title=?, body=?, published=?, authors=?, section=?, editor=?, "
+            "language=?, fetched_at=?, updated_at=?, content_hash=?, version=version+1, seq=?, "
+            "published_utc=? WHERE id=?",
+            (*values[2:11], now, article.content_hash, seq, values[11], row["id"]),
+        )
+        story_clusters.assign(db, row["id"], article.body, values[11], article.source)
+        return "updated"
 
     @staticmethod
     def _values(article: Article) -> tuple[Any, ...]:
@@ -423,7 +527,7 @@ class Archive:
                     f"SELECT id, body, published_utc, source FROM articles WHERE id IN ({marks})", chunk)}
                 for article_id in chunk:
                     row = rows[article_id]
-                    story_clusters.assign(db, row[0], row[1], row[2], row[3])
+                    story_clusters.assign(db, row[0], row[1], row[2], row[3], new=True)  # tables cleared
             if progress is not None:
                 progress(len(chunk))
         stories = self.db.execute("SELECT COUNT(DISTINCT story_id) FROM stories").fetchone()[0]
@@ -547,6 +651,21 @@ class Archive:
             "m ON r.id = m.id"
         )
         return {row["source"]: {**dict(row), "errors": json.loads(row["errors"] or "[]")} for row in rows}
+
+
+@dataclass
+class _Batch:
+    """The open batch of one thread (:meth:`Archive.batch`)."""
+
+    size: int
+    seconds: float
+    on_commit: Callable[[], None] | None
+    pending: int = 0
+    started: float = 0.0
+
+    def committed(self) -> None:
+        if self.on_commit is not None:
+            self.on_commit()
 
 
 def _can_roll_back(db: Any) -> bool:

@@ -117,3 +117,80 @@ def test_a_nul_character_in_the_text_does_not_stop_the_archive(archive: Archive)
     assert archive.upsert(make(url="https://example.id/nul", body="Satu.\x00\n\nDua.")) == "new"
     stored = archive.get_by_url("https://example.id/nul")
     assert stored is not None and stored.body.replace("\x00", "") == "Satu.\n\nDua."
+
+
+# -- batches (kliping import): several upserts per transaction --------------------------------------------
+
+def test_a_batch_stores_what_single_upserts_store(tmp_path: Path) -> None:
+    articles = [make(url=f"https://example.id/{i}", body=f"Berita nomor {i}.\n\nIsi {i % 3}.") for i in range(7)]
+    articles.append(make(url="https://example.id/2", body="Berita nomor 2, diubah.\n\nIsi."))  # an edit
+    alone, batched = Archive(tmp_path / "alone.sqlite3"), Archive(tmp_path / "batched.sqlite3")
+    outcomes = [alone.upsert(a) for a in articles]
+    commits: list[int] = []
+    with batched.batch(size=3, on_commit=lambda: commits.append(batched.count())):
+        assert [batched.upsert(a) for a in articles] == outcomes
+        assert not commits or commits[-1] < len(articles) - 1  # the last ones wait for the block's end
+    assert commits and commits[-1] == 7  # 7 URLs; 3 + 3 committed on the way, the rest at the end
+    assert len(commits) == 3
+    for url in (a.url for a in articles):
+        assert batched.get_by_url(url) == alone.get_by_url(url)
+    assert batched.versions(articles[-1].id) and len(batched.versions(articles[-1].id)) == 1
+    assert [seq for seq, _ in batched.changed_since(0)] == [seq for seq, _ in alone.changed_since(0)]
+
+
+def test_a_batch_keeps_what_was_stored_when_it_ends_by_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "archive.sqlite3"
+    archive = Archive(path)
+    with pytest.raises(KeyboardInterrupt), archive.batch(size=100):
+        archive.upsert(make(url="https://example.id/1"))
+        archive.upsert(make(url="https://example.id/2"))
+        raise KeyboardInterrupt
+    other = Archive(path, readonly=True)  # another connection sees them: committed
+    assert other.count() == 2
+    assert not archive.db.in_transaction
+
+
+def test_an_upsert_that_fails_in_a_batch_leaves_nothing_and_the_others_stay(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from index.stories import clusters
+
+    archive = Archive(tmp_path / "archive.sqlite3")
+    real = clusters.assign
+
+    def assign(db, article_id, body, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "gagal" in body:
+            raise sqlite3.OperationalError("simulated failure after the article row was written")
+        return real(db, article_id, body, *args, **kwargs)
+
+    monkeypatch.setattr(clusters, "assign", assign)
+    with archive.batch(size=100):
+        archive.upsert(make(url="https://example.id/1"))
+        with pytest.raises(ArchiveError, match="simulated failure"):
+            archive.upsert(make(url="https://example.id/2", body="Ini gagal.\n\nSekali."))
+        archive.upsert(make(url="https://example.id/3"))
+    assert archive.count() == 2
+    assert archive.get_by_url("https://example.id/2") is None
+    assert archive.story_ids([make(url="https://example.id/2").id]) == {}
+
+
+def test_another_write_amid_a_batch_commits_the_batch_first(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive.sqlite3")
+    commits: list[int] = []
+    with archive.batch(size=100, on_commit=lambda: commits.append(1)):
+        archive.upsert(make(url="https://example.id/1"))
+        archive.record_page("https://example.id/1", "contoh", "stored")
+        assert commits == [1]
+        archive.upsert(make(url="https://example.id/2"))
+    assert commits == [1, 1] and archive.count() == 2
+    assert archive.page_state("https://example.id/1") is not None
+
+
+def test_a_batch_on_either_backend_stores_everything_and_says_when_it_committed(archive: Archive) -> None:
+    returned: list[str] = []
+    committed: list[int] = []  # how many returned outcomes each on_commit call found durable
+    with archive.batch(on_commit=lambda: committed.append(len(returned))):
+        for url in ("https://example.id/1", "https://example.id/2", "https://example.id/1"):
+            returned.append(archive.upsert(make(url=url)))
+    assert returned == ["new", "new", "unchanged"] and archive.count() == 2
+    # SQLite: one commit for the three at the end; PostgreSQL: each upsert is its own transaction
+    assert committed == ([3] if archive.backend == "sqlite" else [1, 2, 3])

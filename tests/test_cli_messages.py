@@ -255,6 +255,24 @@ def test_a_failing_archive_stops_the_import_instead_of_skipping_every_line(confi
     assert "many.jsonl:1:" in one_line_error(result) and "skipped" not in result.output
 
 
+def test_a_failing_last_commit_stops_the_import_and_counts_only_what_was_committed(
+        config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from index.archive import Archive
+    from kliping.errors import ArchiveError
+
+    def commit(self, batch):  # type: ignore[no-untyped-def]
+        self.db.execute("ROLLBACK")
+        batch.pending = 0
+        raise ArchiveError("archive write failed: database or disk is full")
+
+    monkeypatch.setattr(Archive, "_commit_batch", commit)
+    (tmp_path / "few.jsonl").write_text("\n".join(_lines(3)) + "\n")
+    result = run(config, "import", str(tmp_path / "few.jsonl"))
+    assert result.exit_code == 1, result.output
+    line = one_line_error(result)
+    assert "few.jsonl: archive write failed" in line and "before any record was archived" in line
+
+
 def test_a_full_disk_anywhere_is_one_line(config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 

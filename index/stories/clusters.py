@@ -79,7 +79,7 @@ def _candidates(db: sqlite3.Connection, article_id: str, sample: np.ndarray) -> 
     rows = db.execute(
         f"SELECT article_id, COUNT(*) AS shared FROM story_samples WHERE hash IN ({marks}) AND article_id <> ? "
         "GROUP BY article_id HAVING COUNT(*) >= ? ORDER BY shared DESC, article_id LIMIT ?",
-        (*(int(h) for h in sample), article_id, MIN_SHARED_SAMPLES, MAX_CANDIDATES),
+        (*sample.tolist(), article_id, MIN_SHARED_SAMPLES, MAX_CANDIDATES),
     ).fetchall()
     return [row[0] for row in rows]
 
@@ -118,10 +118,15 @@ def _hand_over(db: sqlite3.Connection, founder_id: str) -> None:
 
 
 def assign(db: sqlite3.Connection, article_id: str, body: str, published_utc: str | None,
-           source: str | None) -> Assignment:
-    """Put one stored (new or edited) article in a story; call inside the transaction that stored it."""
+           source: str | None, *, new: bool = False) -> Assignment:
+    """Put one stored (new or edited) article in a story; call inside the transaction that stored it.
+
+    ``new``: the article was never assigned (just inserted, or the tables were cleared), so it has no samples
+    to delete and no story to hand over: its own id is no story id yet.
+    """
     own = shingles(body)
-    db.execute("DELETE FROM story_samples WHERE article_id = ?", (article_id,))
+    if not new:
+        db.execute("DELETE FROM story_samples WHERE article_id = ?", (article_id,))
     sample = own[own % SAMPLE_MOD == 0]
     matches = []
     if len(own) >= MIN_SHINGLES:
@@ -129,7 +134,7 @@ def assign(db: sqlite3.Connection, article_id: str, body: str, published_utc: st
     staying = [m for m in matches if m[2] == article_id]  # an edited founder still like its story's copies
     if staying:
         matches = staying
-    else:
+    elif not new:
         _hand_over(db, article_id)
     if matches:
         similarity, matched_id, story_id, _ = matches[0]
@@ -149,7 +154,7 @@ def assign(db: sqlite3.Connection, article_id: str, body: str, published_utc: st
         (article_id, result.story_id, result.matched_id, result.similarity, own.astype("<u4").tobytes(), now),
     )
     db.executemany("INSERT INTO story_samples (hash, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                   [(int(h), article_id) for h in sample])
+                   [(h, article_id) for h in sample.tolist()])
     return result
 
 

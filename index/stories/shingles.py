@@ -9,7 +9,6 @@ they make.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 
@@ -43,18 +42,34 @@ def words(body: str) -> list[str]:
         lowered = paragraph.strip().lower()
         if not lowered or _BOILERPLATE.match(lowered):
             continue
-        out.extend(w for w in _WORD.findall(lowered) if w not in _OUTLET_WORDS)
+        found = _WORD.findall(lowered)
+        if _OUTLET_WORDS.isdisjoint(found):  # most paragraphs name no outlet: no filtering word by word
+            out.extend(found)
+        else:
+            out.extend(w for w in found if w not in _OUTLET_WORDS)
     return out
 
 
-@functools.lru_cache(maxsize=1 << 18)
-def _word_hash(word: str) -> int:
-    """A word's stable 64-bit hash (kept: news vocabulary repeats, so most words are hashed once)."""
-    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+#: Words hashed at most before the memo starts again (news vocabulary repeats: most words are hashed once).
+_MEMO_WORDS = 1 << 18
+
+
+class _WordHashes(dict[str, int]):
+    """Each word's stable 64-bit hash, memoised (a dict's lookup, cheaper than an ``lru_cache`` call)."""
+
+    def __missing__(self, word: str) -> int:
+        value = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+        self[word] = value
+        return value
+
+
+_word_hash = _WordHashes()
 
 
 def _word_hashes(tokens: list[str]) -> np.ndarray:
-    return np.fromiter(map(_word_hash, tokens), dtype=np.uint64, count=len(tokens))
+    if len(_word_hash) > _MEMO_WORDS:
+        _word_hash.clear()
+    return np.fromiter(map(_word_hash.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
 
 
 def shingles(body: str, size: int = SHINGLE_WORDS) -> np.ndarray:

@@ -64,9 +64,19 @@ def command(app, file: Path, source: str | None) -> None:  # type: ignore[no-unt
     """
     archive = app.archive()
     counts = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0}
+    stored = {"new": 0, "updated": 0, "unchanged": 0}  # returned by upsert, not committed yet
+
+    def committed() -> None:
+        for outcome, n in stored.items():
+            counts[outcome] += n
+            stored[outcome] = 0
+
     ended_early: str | None = None
+    stop: tuple[int, BaseException] | None = None  # raised once what was stored before it is committed
     try:
-        with _open(file) as lines, progress_bar(None, "importing") as bar:
+        # Records share transactions (a commit per article cost more than the article); every one upsert
+        # returned for is committed when the block ends, however it ends.
+        with _open(file) as lines, progress_bar(None, "importing") as bar, archive.batch(on_commit=committed):
             for number, line in _numbered(lines, file):
                 if not line.strip():
                     continue
@@ -76,19 +86,28 @@ def command(app, file: Path, source: str | None) -> None:  # type: ignore[no-unt
                         raise ValueError("not a JSON object")
                     article = Article.from_dict(record)
                     article.source = article.source or source
-                    counts[archive.upsert(article)] += 1
+                    stored[archive.upsert(article)] += 1
                 except (ValueError, IncompleteArticle) as exc:
                     counts["skipped"] += 1
                     click.echo(f"{file}:{number}: skipped: {exc}", err=True)
                 except OSError as exc:
                     if exc.errno == errno.ENOSPC:
-                        raise _disk_full(file, number, counts) from exc
+                        stop = (number, exc)
+                        break
                     raise
                 except ArchiveError as exc:  # the archive itself failed (disk full, locked): stop here
-                    raise ArchiveError(f"{file}:{number}: {exc}; import stopped {_so_far(counts)}") from exc
+                    stop = (number, exc)
+                    break
                 bar.update(1)
     except _EndedEarly as exc:
         ended_early = str(exc)
+    except ArchiveError as exc:  # the last batch's commit failed: what it held is not archived
+        raise ArchiveError(f"{file}: {exc}; import stopped {_so_far(counts)}") from exc
+    if stop is not None:
+        at, failure = stop
+        if isinstance(failure, ArchiveError):
+            raise ArchiveError(f"{file}:{at}: {failure}; import stopped {_so_far(counts)}") from failure
+        raise _disk_full(file, at, counts) from failure
     imported = (f"imported {file}: new {counts['new']}, updated {counts['updated']}, "
                 f"unchanged {counts['unchanged']}, skipped {counts['skipped']}")
     try:
