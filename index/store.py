@@ -194,8 +194,11 @@ class SearchIndex:
                     ) from None
                 time.sleep(0.2)
 
-    def catch_up(self, archive: Archive, *, progress: Progress | None = None, batch: int = BATCH) -> int:
+    def catch_up(self, archive: Archive, *, progress: Progress | None = None, batch: int = BATCH,
+                 whole_batches: bool = False) -> int:
         """Index every archive change after the watermark, ``batch`` articles a commit; returns how many.
+        ``whole_batches``: stop when fewer than ``batch`` changes are left (an import still storing them,
+        :mod:`index.follow`, leaves the rest to its last catch-up rather than commit a small segment).
 
         The watermark and the batch are read under the index's write lock, so when
         two processes catch up at once (the daemon, an import) the later one reads
@@ -213,6 +216,8 @@ class SearchIndex:
         done = 0
         while next(iter(archive.changed_since(self.watermark())), None) is not None:
             pending = archive.max_seq() - self.watermark()  # at least as many changes as there are
+            if whole_batches and pending < batch:
+                break
             options: dict[str, Any] = {}
             if min(pending, batch) >= MULTIPROCESS_FROM:
                 options = {"limitmb": 256, **MULTIPROCESS}

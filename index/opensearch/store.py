@@ -148,8 +148,10 @@ class OpenSearchIndex:
             progress(done % CHUNK)
         return done
 
-    def catch_up(self, archive: Archive, *, progress: Progress | None = None, batch: int = BATCH) -> int:
-        """Index every archive change after the watermark, ``batch`` articles at a time; returns how many."""
+    def catch_up(self, archive: Archive, *, progress: Progress | None = None, batch: int = BATCH,
+                 whole_batches: bool = False) -> int:
+        """Index every archive change after the watermark, ``batch`` articles at a time; returns how many.
+        ``whole_batches``: stop when fewer than ``batch`` changes are left (see :meth:`SearchIndex.catch_up`)."""
         self._ensure()
         drift = self.drift(archive)
         if drift and not drift.repairable:
@@ -163,6 +165,8 @@ class OpenSearchIndex:
         done = 0
         while True:
             mark = self.watermark()
+            if whole_batches and archive.max_seq() - mark < batch:
+                return done
             rows = list(islice(archive.changed_since(mark), batch))
             if not rows:
                 return done

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from index.follow import Follower
 from index.store import IMPORT_BATCH
 from kliping.article import Article
 from kliping.cli import EXIT_FAILED, pass_app
@@ -70,13 +71,17 @@ def command(app, file: Path, source: str | None) -> None:  # type: ignore[no-unt
         for outcome, n in stored.items():
             counts[outcome] += n
             stored[outcome] = 0
+        follower.poke()
 
     ended_early: str | None = None
     stop: tuple[int, BaseException] | None = None  # raised once what was stored before it is committed
+    # Whole batches are indexed while the rest is stored (index.follow); the last one after.
+    follower = Follower(app.index(), archive, batch=IMPORT_BATCH)
     try:
         # Records share transactions (a commit per article cost more than the article); every one upsert
         # returned for is committed when the block ends, however it ends.
-        with _open(file) as lines, progress_bar(None, "importing") as bar, archive.batch(on_commit=committed):
+        with (_open(file) as lines, progress_bar(None, "importing") as bar, follower,
+              archive.batch(on_commit=committed)):
             for number, line in _numbered(lines, file):
                 if not line.strip():
                     continue
@@ -111,7 +116,7 @@ def command(app, file: Path, source: str | None) -> None:  # type: ignore[no-unt
     imported = (f"imported {file}: new {counts['new']}, updated {counts['updated']}, "
                 f"unchanged {counts['unchanged']}, skipped {counts['skipped']}")
     try:
-        indexed = app.index().catch_up(archive, batch=IMPORT_BATCH)
+        indexed = follower.indexed + app.index().catch_up(archive, batch=IMPORT_BATCH)
     except IndexDrift:  # archived all the same; the error says how to rebuild the index
         click.echo(f"{imported}; not indexed")
         raise
