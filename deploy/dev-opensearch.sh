@@ -25,6 +25,21 @@ START_TIMEOUT="${OPENSEARCH_START_TIMEOUT:-180}"
 
 die() { echo "dev-opensearch: $*" >&2; exit 1; }
 
+# The descriptor a module folder needs, as the distribution's bundled modules have it.
+module_descriptor() {  # dir name classname description
+    cat > "$1/plugin-descriptor.properties" <<EOF
+description=$4
+version=$VERSION
+name=$2
+classname=$3
+java.version=11
+opensearch.version=$VERSION
+custom.foldername=
+extended.plugins=
+has.native.controller=false
+EOF
+}
+
 prepare() {
     [ -x "$DIST/bin/opensearch" ] && return 0
     command -v java >/dev/null || die "java not found: install a Java 17 runtime (Debian: openjdk-17-jre-headless)"
@@ -39,17 +54,8 @@ prepare() {
     local module="$tmp/opensearch-$VERSION/modules/analysis-common"
     mkdir -p "$module"
     cp "$CACHE/maven/analysis-common-$VERSION.jar" "$module/"
-    cat > "$module/plugin-descriptor.properties" <<EOF
-description=Adds "built in" analyzers to OpenSearch.
-version=$VERSION
-name=analysis-common
-classname=org.opensearch.analysis.common.CommonAnalysisPlugin
-java.version=11
-opensearch.version=$VERSION
-custom.foldername=
-extended.plugins=
-has.native.controller=false
-EOF
+    module_descriptor "$module" analysis-common org.opensearch.analysis.common.CommonAnalysisPlugin \
+        'Adds "built in" analyzers to OpenSearch.'
     # lang-painless as a module: kliping's scores are BM25 computed in a script over its own statistics
     # (search/opensearch/translate.py), and its text fields' similarity is a script too
     module="$tmp/opensearch-$VERSION/modules/lang-painless"
@@ -59,17 +65,8 @@ EOF
                asm-analysis; do
         cp "$CACHE/maven/$jar"-[0-9]*.jar "$module/" || die "lang-painless: $jar missing from $CACHE/maven"
     done
-    cat > "$module/plugin-descriptor.properties" <<EOF
-description=An easy, safe and fast scripting language for OpenSearch
-version=$VERSION
-name=lang-painless
-classname=org.opensearch.painless.PainlessPlugin
-java.version=11
-opensearch.version=$VERSION
-custom.foldername=
-extended.plugins=
-has.native.controller=false
-EOF
+    module_descriptor "$module" lang-painless org.opensearch.painless.PainlessPlugin \
+        "An easy, safe and fast scripting language for OpenSearch"
     cat > "$module/plugin-security.policy" <<EOF
 grant {
   // needed to generate runtime classes
