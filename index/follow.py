@@ -29,6 +29,8 @@ class CatchingUp(Protocol):
 
     def catch_up(self, archive: Archive, *, batch: int = ..., whole_batches: bool = ...) -> int: ...
 
+    def watermark(self) -> int: ...
+
 
 class Follower:
     """A thread that catches ``index`` up with ``archive`` whenever :meth:`poke` says more was committed.
@@ -69,6 +71,9 @@ class Follower:
             if self._stopping:
                 return
             try:
+                # cheap first (a poke may come after every article): a catch-up checks the index for drift
+                if self.archive.max_seq() - self.index.watermark() < self.batch:
+                    continue
                 self.indexed += self.index.catch_up(self.archive, batch=self.batch, whole_batches=True)
             except Exception as exc:  # the caller's final catch-up meets it again and reports it
                 log.warning("event=index_follow_stopped error=%r (the import's last catch-up indexes the rest)",
