@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -32,11 +33,13 @@ from typing import Any, Literal
 
 from index.dates import to_utc_iso
 from index.pgurl import is_postgres_url, redacted
-from index.schema_sql import SCHEMA
+from index.schema_sql import SCHEMA, SQLITE_UPGRADES
 from index.stories import clusters as story_clusters
 from index.stories import members as story_lookup
 from kliping.article import Article
 from kliping.errors import NOTHING_ARCHIVED, ArchiveError, ConfigError, IncompleteArticle, NothingArchived
+
+log = logging.getLogger(__name__)
 
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -186,6 +189,7 @@ class Archive:
         if not readonly:
             try:
                 self.db.executescript(SCHEMA)  # idempotent; executescript manages its own transaction
+                self._upgrade()
                 self._make_identity()
             except ArchiveError:
                 raise
@@ -193,6 +197,18 @@ class Archive:
                 raise ArchiveError(f"cannot create the archive at {self.path}: {exc}") from exc
         elif not self.path.exists():
             raise NothingArchived(f"{NOTHING_ARCHIVED} (there is no {self.path})")
+
+    def _upgrade(self) -> None:
+        """Bring an archive an older kliping made to the current shape (each change found by its probe)."""
+        for probe, statements in SQLITE_UPGRADES:
+            if self.db.execute(probe).fetchone() is None:
+                continue
+            with self._write() as db:
+                if db.execute(probe).fetchone() is None:  # another process upgraded it meanwhile
+                    continue
+                for statement in statements:
+                    db.execute(statement)
+            log.info("event=archive_upgraded path=%s change=%r", self.path, statements[0])
 
     def _make_identity(self) -> None:
         self.db.execute("INSERT INTO meta (key, value) VALUES ('archive_id', ?) ON CONFLICT (key) DO NOTHING",

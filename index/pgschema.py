@@ -70,6 +70,8 @@ MIGRATIONS: list[Migration] = [
             expires_at TIMESTAMPTZ NOT NULL
         );
     """),
+    Migration(3, "story samples are deleted by their keys: the article index only cost writes",
+              lambda: "DROP INDEX IF EXISTS story_samples_article"),
 ]
 
 _LEDGER = """

@@ -156,8 +156,21 @@ CREATE INDEX IF NOT EXISTS stories_story ON stories(story_id);
 
 CREATE TABLE IF NOT EXISTS story_samples (     -- a fixed sample of each article's shingles: candidate lookup
     hash       INTEGER NOT NULL,
-    article_id TEXT NOT NULL,
+    article_id TEXT NOT NULL,                  -- no index of its own: an edit deletes its rows by their keys
     PRIMARY KEY (hash, article_id)
-);
-CREATE INDEX IF NOT EXISTS story_samples_article ON story_samples(article_id);
+) WITHOUT ROWID;
 """
+
+#: What ``CREATE ... IF NOT EXISTS`` cannot change in a SQLite archive an older kliping made: (a query that
+#: finds the old shape, the statements that convert it, run in one write transaction when it does).
+#: PostgreSQL archives take the same changes as numbered migrations (index/pgschema.py).
+SQLITE_UPGRADES: list[tuple[str, list[str]]] = [
+    # story_samples lost its rowid and its article index: each upsert wrote three b-trees for a lookup by one
+    ("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'story_samples_article'", [
+        "CREATE TABLE story_samples_keyed (hash INTEGER NOT NULL, article_id TEXT NOT NULL, "
+        "PRIMARY KEY (hash, article_id)) WITHOUT ROWID",
+        "INSERT INTO story_samples_keyed (hash, article_id) SELECT hash, article_id FROM story_samples",
+        "DROP TABLE story_samples",
+        "ALTER TABLE story_samples_keyed RENAME TO story_samples",
+    ]),
+]

@@ -122,6 +122,81 @@ def test_an_edit_that_makes_a_copy_another_story_takes_it_out(tmp_path: Path, re
     assert [m.article_id for m in archive.story_members(original.id)] == [original.id]
 
 
+def _samples(archive: Archive, article_id: str) -> list[int]:
+    return sorted(row[0] for row in archive.db.execute(
+        "SELECT hash FROM story_samples WHERE article_id = ?", (article_id,)))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_an_edit_replaces_the_articles_samples_exactly(tmp_path: Path, records: dict,  # type: ignore[type-arg]
+                                                       backend: str, request: pytest.FixtureRequest) -> None:
+    """Samples are deleted by their keys (from the kept shingles), not through an index by article; the
+    capped candidate lookup is one statement both databases run."""
+    where = request.getfixturevalue("pg_url") if backend == "postgres" else tmp_path / "archive.sqlite3"
+    archive = Archive(where)
+    original, copy = article(records[REWRITE[0]]), article(records[REWRITE[1]])
+    archive.upsert(original)
+    archive.upsert(copy)
+    assert archive.story_ids([copy.id])[copy.id] == original.id
+    before = _samples(archive, copy.id)
+    archive.upsert(article(records[REWRITE[1]], body=records[OTHER]["body"]))
+    after = _samples(archive, copy.id)
+    expected = shingles(records[OTHER]["body"])
+    assert before and after == sorted(expected[expected % clusters.SAMPLE_MOD == 0].tolist()) != before
+    assert archive.story_ids([copy.id])[copy.id] == copy.id
+    archive.close()
+
+
+def test_a_shingle_in_many_articles_does_not_hide_a_copy(tmp_path: Path, records: dict,  # type: ignore[type-arg]
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lookup reads a few articles per sampled shingle; boilerplate shared by more still finds the copy."""
+    monkeypatch.setattr(clusters, "ROWS_PER_SAMPLE", 2)
+    archive = Archive(tmp_path / "archive.sqlite3")
+    shared = records[OTHER]["body"]  # in every article below: its shingles lead to more articles than the cap
+    for number, record_id in enumerate(SAME_EVENT):
+        archive.upsert(article(records[record_id], body=shared + ".," + records[record_id]["body"]))
+        archive.upsert(article(records[record_id], url=f"https://other.test/{number}", source="other.test",
+                               body=records[record_id]["body"][:400] + ".," + shared))
+    original = article(records[REWRITE[0]], body=records[REWRITE[0]]["body"] + ".," + shared)
+    archive.upsert(original)
+    common = shingles(shared)
+    common = common[common % clusters.SAMPLE_MOD == 0].tolist()
+    assert common and all(archive.db.execute("SELECT COUNT(*) FROM story_samples WHERE hash = ?", (h,)).fetchone()[0]
+                          > clusters.ROWS_PER_SAMPLE for h in common)
+    copy = syndicated(records[REWRITE[0]], records[OTHER])
+    archive.upsert(copy)
+    assert archive.story_ids([copy.id])[copy.id] == original.id
+
+
+def test_an_archive_from_an_older_kliping_is_upgraded_when_opened(tmp_path: Path, records: dict) -> None:  # type: ignore[type-arg]
+    """story_samples used to be a rowid table with an index by article: opened for writing, it becomes the
+    keyed table with every row kept; opened read-only, it is left as it is and still answers."""
+    path = tmp_path / "archive.sqlite3"
+    archive = Archive(path)
+    original, copy = article(records[REWRITE[0]]), article(records[REWRITE[1]])
+    archive.upsert(original)
+    rows = sorted(tuple(row) for row in archive.db.execute("SELECT hash, article_id FROM story_samples"))
+    with archive.transaction() as db:  # the shape an older kliping made
+        db.execute("DROP TABLE story_samples")
+        db.execute("CREATE TABLE story_samples (hash INTEGER NOT NULL, article_id TEXT NOT NULL, "
+                   "PRIMARY KEY (hash, article_id))")
+        db.execute("CREATE INDEX story_samples_article ON story_samples(article_id)")
+        db.executemany("INSERT INTO story_samples VALUES (?, ?)", rows)
+    archive.close()
+    readonly = Archive(path, readonly=True)
+    assert readonly.story_ids([original.id]) == {original.id: original.id}
+    readonly.close()
+
+    archive = Archive(path)
+    table = archive.db.execute("SELECT sql FROM sqlite_master WHERE name = 'story_samples'").fetchone()[0]
+    assert "WITHOUT ROWID" in table
+    assert archive.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_samples_article'").fetchone() is None
+    assert sorted(tuple(row) for row in archive.db.execute("SELECT hash, article_id FROM story_samples")) == rows
+    archive.upsert(copy)
+    assert archive.story_ids([copy.id])[copy.id] == original.id
+    Archive(path).close()  # opening it again finds nothing to do
+
+
 def test_a_founder_edited_out_of_its_story_leaves_it_to_its_copies(tmp_path: Path, records: dict) -> None:  # type: ignore[type-arg]
     archive = Archive(tmp_path / "archive.sqlite3")
     founder, copy = article(records[REWRITE[0]]), article(records[REWRITE[1]])

@@ -12,6 +12,10 @@ Candidates come from ``story_samples``: every shingle whose hash is 0 modulo :da
 MOD-m sample). Unlike MinHash, which estimates Jaccard, a mod sample estimates containment without bias,
 and it is an ordinary indexed column, so the lookup is one SQL query in any process, on any database.
 Candidates are then checked on their full shingle sets, kept beside the assignment.
+
+The lookup reads at most :data:`ROWS_PER_SAMPLE` articles per sampled shingle. A shingle of boilerplate
+("baca berita selengkapnya di ...") is in a share of the whole archive, so without the cap every lookup
+grew with the archive; with it, the cost stays flat, and a true copy still shares its story's rare shingles.
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ SAMPLE_MOD = 8
 MIN_SHARED_SAMPLES = 2
 #: At most this many candidates (most shared samples first) are checked in full.
 MAX_CANDIDATES = 20
+#: A sampled shingle contributes at most this many articles to the candidates (a wire story copied by more
+#: outlets than this is still found: every article its shingles lead to is one of its copies).
+ROWS_PER_SAMPLE = 64
 #: Join when this share of the smaller article's shingles is in the other one (tuned on the tune half of
 #: benchmarks/story_pairs.tsv; see benchmarks/stories.py).
 JOIN_CONTAINMENT = 0.35
@@ -75,9 +82,11 @@ def _close_in_time(a: datetime | None, b: datetime | None) -> bool:
 def _candidates(db: sqlite3.Connection, article_id: str, sample: np.ndarray) -> list[str]:
     if not len(sample):
         return []
-    marks = ",".join("?" * len(sample))
+    # one capped subquery per sampled shingle (a plain IN would read every article a boilerplate shingle is in)
+    each = f"SELECT article_id FROM (SELECT article_id FROM story_samples WHERE hash = ? LIMIT {ROWS_PER_SAMPLE})"
+    found = " UNION ALL ".join(f"{each} AS s{i}" for i in range(len(sample)))
     rows = db.execute(
-        f"SELECT article_id, COUNT(*) AS shared FROM story_samples WHERE hash IN ({marks}) AND article_id <> ? "
+        f"SELECT article_id, COUNT(*) AS shared FROM ({found}) AS found WHERE article_id <> ? "
         "GROUP BY article_id HAVING COUNT(*) >= ? ORDER BY shared DESC, article_id LIMIT ?",
         (*sample.tolist(), article_id, MIN_SHARED_SAMPLES, MAX_CANDIDATES),
     ).fetchall()
@@ -117,6 +126,20 @@ def _hand_over(db: sqlite3.Connection, founder_id: str) -> None:
                    (heir[0], founder_id, founder_id))
 
 
+def _sample(own: np.ndarray) -> np.ndarray:
+    return own[own % SAMPLE_MOD == 0]
+
+
+def _forget_samples(db: sqlite3.Connection, article_id: str) -> None:
+    """Delete an article's samples by their keys, from its kept shingles (the table has no article index:
+    every upsert would pay to keep one, for the rare edit that reads it)."""
+    row = db.execute("SELECT shingles FROM stories WHERE article_id = ?", (article_id,)).fetchone()
+    if row is not None:
+        old = _sample(np.frombuffer(row[0], dtype="<u4"))
+        db.executemany("DELETE FROM story_samples WHERE hash = ? AND article_id = ?",
+                       [(h, article_id) for h in old.tolist()])
+
+
 def assign(db: sqlite3.Connection, article_id: str, body: str, published_utc: str | None,
            source: str | None, *, new: bool = False) -> Assignment:
     """Put one stored (new or edited) article in a story; call inside the transaction that stored it.
@@ -126,8 +149,8 @@ def assign(db: sqlite3.Connection, article_id: str, body: str, published_utc: st
     """
     own = shingles(body)
     if not new:
-        db.execute("DELETE FROM story_samples WHERE article_id = ?", (article_id,))
-    sample = own[own % SAMPLE_MOD == 0]
+        _forget_samples(db, article_id)
+    sample = _sample(own)
     matches = []
     if len(own) >= MIN_SHINGLES:
         matches = _matches(db, own, _when(published_utc), source, _candidates(db, article_id, sample))
