@@ -58,3 +58,29 @@ def test_forked_writers_die_with_their_killed_parent() -> None:
 def test_without_it_they_would_not() -> None:
     """The check above can fail: a plain forked child outlives its killed parent."""
     assert _child_outlives_a_killed_parent("off")
+
+
+#: A parent that forks a writer-like child and prints both processes' nice values.
+NICENESS = """
+import multiprocessing, os, sys
+from index.orphans import die_with_parent_on_fork
+if sys.argv[1] == "on":
+    die_with_parent_on_fork()
+queue = multiprocessing.Queue()
+child = multiprocessing.Process(target=lambda: queue.put(os.nice(0)))
+child.start()
+print(os.nice(0), queue.get(timeout=30), flush=True)
+child.join()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork hooks as Linux runs them")
+@pytest.mark.parametrize("mode", ["on", "off"])
+def test_forked_writers_yield_the_cpu_to_their_parent(mode: str) -> None:
+    """The store feeding them (an import) or the crawl (the daemon) keeps its core while they index."""
+    from index.orphans import WRITER_NICENESS
+
+    run = subprocess.run([sys.executable, "-c", NICENESS, mode], cwd=ROOT, capture_output=True, text=True,
+                         check=True, timeout=60)
+    parent, child = map(int, run.stdout.split())
+    assert child == (min(parent + WRITER_NICENESS, 19) if mode == "on" else parent)
