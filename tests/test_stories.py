@@ -168,6 +168,41 @@ def test_a_shingle_in_many_articles_does_not_hide_a_copy(tmp_path: Path, records
     assert archive.story_ids([copy.id])[copy.id] == original.id
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_very_long_text_is_stored_and_finds_its_copy(tmp_path: Path, records: dict,  # type: ignore[type-arg]
+                                                        backend: str, request: pytest.FixtureRequest) -> None:
+    """A transcript-length body has more sampled shingles than one statement may look up (SQLite refused it:
+    "too many terms in compound SELECT"); it is looked up in parts."""
+    import gzip
+
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as lines:
+        bodies = [json.loads(line)["body"] for _, line in zip(range(80), lines, strict=False)]
+    long_body = "\n\n".join(bodies)
+    own = shingles(long_body)
+    assert (own % clusters.SAMPLE_MOD == 0).sum() > 500 > clusters.SAMPLES_PER_STATEMENT
+    archive = Archive(request.getfixturevalue("pg_url") if backend == "postgres" else tmp_path / "archive.sqlite3")
+    original = Article(url="https://a.test/transkrip", source="a.test", title="Transkrip", body=long_body,
+                       published="2019-09-19T10:00:00+07:00")
+    copy = Article(url="https://b.test/transkrip", source="b.test", title="Transkrip lengkap",
+                   body="JAKARTA - " + long_body, published="2019-09-19T12:00:00+07:00")
+    assert archive.upsert(original) == "new" and archive.upsert(copy) == "new"
+    assert archive.story_ids([copy.id])[copy.id] == original.id
+    archive.close()
+
+
+def test_candidates_looked_up_in_parts_are_the_same(tmp_path: Path, records: dict,  # type: ignore[type-arg]
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = Archive(tmp_path / "archive.sqlite3")
+    for record in records.values():
+        archive.upsert(article(record))
+    copy = syndicated(records[REWRITE[0]], records[OTHER])
+    sample = shingles(copy.body)
+    sample = sample[sample % clusters.SAMPLE_MOD == 0]
+    whole = clusters._candidates(archive.db, copy.id, sample)
+    monkeypatch.setattr(clusters, "SAMPLES_PER_STATEMENT", 3)
+    assert clusters._candidates(archive.db, copy.id, sample) == whole and whole
+
+
 def test_an_archive_from_an_older_kliping_is_upgraded_when_opened(tmp_path: Path, records: dict) -> None:  # type: ignore[type-arg]
     """story_samples used to be a rowid table with an index by article: opened for writing, it becomes the
     keyed table with every row kept; opened read-only, it is left as it is and still answers."""

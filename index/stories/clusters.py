@@ -21,6 +21,7 @@ grew with the archive; with it, the cost stays flat, and a true copy still share
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -37,6 +38,9 @@ MAX_CANDIDATES = 20
 #: A sampled shingle contributes at most this many articles to the candidates (a wire story copied by more
 #: outlets than this is still found: every article its shingles lead to is one of its copies).
 ROWS_PER_SAMPLE = 64
+#: Sampled shingles looked up in one statement (SQLite allows 500 terms in a compound SELECT; a text of more
+#: than about 3,000 distinct shingles is looked up in parts).
+SAMPLES_PER_STATEMENT = 400
 #: Join when this share of the smaller article's shingles is in the other one (tuned on the tune half of
 #: benchmarks/story_pairs.tsv; see benchmarks/stories.py).
 JOIN_CONTAINMENT = 0.35
@@ -79,18 +83,33 @@ def _close_in_time(a: datetime | None, b: datetime | None) -> bool:
     return a is None or b is None or abs((a - b).total_seconds()) <= WINDOW_DAYS * 86400
 
 
-def _candidates(db: sqlite3.Connection, article_id: str, sample: np.ndarray) -> list[str]:
-    if not len(sample):
-        return []
-    # one capped subquery per sampled shingle (a plain IN would read every article a boilerplate shingle is in)
+def _found(count: int) -> str:
+    """The articles each of ``count`` sampled shingles leads to, at most :data:`ROWS_PER_SAMPLE` each (a plain
+    ``IN`` would read every article a boilerplate shingle is in)."""
     each = f"SELECT article_id FROM (SELECT article_id FROM story_samples WHERE hash = ? LIMIT {ROWS_PER_SAMPLE})"
-    found = " UNION ALL ".join(f"{each} AS s{i}" for i in range(len(sample)))
-    rows = db.execute(
-        f"SELECT article_id, COUNT(*) AS shared FROM ({found}) AS found WHERE article_id <> ? "
-        "GROUP BY article_id HAVING COUNT(*) >= ? ORDER BY shared DESC, article_id LIMIT ?",
-        (*sample.tolist(), article_id, MIN_SHARED_SAMPLES, MAX_CANDIDATES),
-    ).fetchall()
-    return [row[0] for row in rows]
+    return " UNION ALL ".join(f"{each} AS s{i}" for i in range(count))
+
+
+def _candidates(db: sqlite3.Connection, article_id: str, sample: np.ndarray) -> list[str]:
+    hashes = sample.tolist()
+    if not hashes:
+        return []
+    if len(hashes) <= SAMPLES_PER_STATEMENT:  # nearly every article: one statement ranks them
+        rows = db.execute(
+            f"SELECT article_id, COUNT(*) AS shared FROM ({_found(len(hashes))}) AS found WHERE article_id <> ? "
+            "GROUP BY article_id HAVING COUNT(*) >= ? ORDER BY shared DESC, article_id LIMIT ?",
+            (*hashes, article_id, MIN_SHARED_SAMPLES, MAX_CANDIDATES),
+        ).fetchall()
+        return [row[0] for row in rows]
+    shared: Counter[str] = Counter()  # a very long text: its samples in parts, counted here
+    for start in range(0, len(hashes), SAMPLES_PER_STATEMENT):
+        part = hashes[start:start + SAMPLES_PER_STATEMENT]
+        for found, count in db.execute(f"SELECT article_id, COUNT(*) FROM ({_found(len(part))}) AS found "
+                                       "GROUP BY article_id", part):
+            shared[found] += count
+    shared.pop(article_id, None)
+    ranked = sorted((-count, found) for found, count in shared.items() if count >= MIN_SHARED_SAMPLES)
+    return [found for _, found in ranked[:MAX_CANDIDATES]]
 
 
 def _matches(db: sqlite3.Connection, own: np.ndarray, when: datetime | None, source: str | None,
