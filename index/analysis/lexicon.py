@@ -17,14 +17,29 @@ occurs on its own in 2019 news, so the stemmer can prefer ``makan`` over
 
 The two lists are curated from general knowledge of the language and of the rules, not
 from any gold word->root pairs.
+
+Parsing the four files took 35-70 ms, a tenth or more of a whole ``kliping search``
+process, so the parsed dictionary and weights are kept in the user's cache directory
+(``lexicon.marshal``, beside the validated-config record) under a fingerprint of the
+files they were read from; loading them back takes about 6 ms. A changed file or
+another Python misses the fingerprint and is read afresh, and a cache directory that
+cannot be written only means every process parses the files, as before.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import marshal
 import math
+import os
+import sys
 from functools import cache
 from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
+
+from kliping.configcache import cache_dir
 
 logger = logging.getLogger(__name__)
 
@@ -60,21 +75,40 @@ def _sastrawi_words() -> set[str]:
         return set()
 
 
-@cache
 def roots() -> frozenset[str]:
     """The root dictionary: Sastrawi's list plus kliping's extras, minus its removals."""
-    words = (_sastrawi_words() | package_words("roots_extra.txt")) - package_words("roots_removed.txt")
-    logger.debug("root dictionary: %d words", len(words))
-    return frozenset(words)
+    return _lexicon()[0]
 
 
-@cache
 def root_weights() -> dict[str, float]:
     """log10(1 + corpus count) of each root the corpus attests (``root_freq.txt``).
 
     A root the corpus attests only through derived words weighs 0.0; a root
     absent from the mapping is not attested at all.
     """
+    return _lexicon()[1]
+
+
+Lexicon = tuple[frozenset[str], dict[str, float]]
+
+_CACHE_FILE = "lexicon.marshal"
+
+
+@cache
+def _lexicon() -> Lexicon:
+    key = _fingerprint()
+    found = _cached(key) if key else None
+    if found is not None:
+        return found
+    words = (_sastrawi_words() | package_words("roots_extra.txt")) - package_words("roots_removed.txt")
+    logger.debug("root dictionary: %d words", len(words))
+    built = (frozenset(words), _read_weights())
+    if key:
+        _keep(key, built)
+    return built
+
+
+def _read_weights() -> dict[str, float]:
     text = resources.files(__package__).joinpath("root_freq.txt").read_text(encoding="utf-8")
     weights = {}
     for line in text.splitlines():
@@ -83,3 +117,44 @@ def root_weights() -> dict[str, float]:
             weights[root] = math.log10(1 + int(alone))
     return weights
 
+
+def _sources() -> list[Path]:
+    """The files the lexicon is read from, and this module (which says how), found without importing Sastrawi."""
+    here = Path(__file__).resolve()
+    files = [here, *(here.with_name(name) for name in ("roots_extra.txt", "roots_removed.txt", "root_freq.txt"))]
+    spec = find_spec("Sastrawi")
+    if spec is not None and spec.origin:
+        files.append(Path(spec.origin).parent / "Stemmer" / "data" / "kata-dasar.txt")
+    return files
+
+
+def _fingerprint() -> str | None:
+    digest = hashlib.sha256(f"{sys.version}\n{marshal.version}\n".encode())
+    try:
+        for path in _sources():
+            st = path.stat()
+            digest.update(f"{path}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    except OSError:  # a file missing (read below, with its own message): nothing to key a cache by
+        return None
+    return digest.hexdigest()
+
+
+def _cached(key: str) -> Lexicon | None:
+    try:
+        found_key, words, weights = marshal.loads((cache_dir() / _CACHE_FILE).read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if found_key != key or not isinstance(words, frozenset) or not isinstance(weights, dict):
+        return None
+    return words, weights
+
+
+def _keep(key: str, lexicon: Lexicon) -> None:
+    target = cache_dir() / _CACHE_FILE
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{_CACHE_FILE}.{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps((key, *lexicon)))
+        tmp.replace(target)
+    except OSError as exc:
+        logger.debug("lexicon cache not written: %s", exc)
