@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Protocol
 
 from index.archive import Archive
+from index.orphans import writers_yield
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,8 @@ class Follower:
                 # cheap first (a poke may come after every article): a catch-up checks the index for drift
                 if self.archive.max_seq() - self.index.watermark() < self.batch:
                     continue
-                self.indexed += self.index.catch_up(self.archive, batch=self.batch, whole_batches=True)
+                with writers_yield():  # the store beside it is the import's critical path: it keeps its core
+                    self.indexed += self.index.catch_up(self.archive, batch=self.batch, whole_batches=True)
             except Exception as exc:  # the caller's final catch-up meets it again and reports it
                 log.warning("event=index_follow_stopped error=%r (the import's last catch-up indexes the rest)",
                             exc)

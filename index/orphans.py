@@ -7,12 +7,12 @@ hand. On Linux a child can ask the kernel to kill it when its parent dies
 (``prctl(PR_SET_PDEATHSIG)``); :func:`die_with_parent_on_fork` makes every
 process forked from here on ask for that. Elsewhere it does nothing.
 
-Those children also lower their priority by :data:`WRITER_NICENESS`. Indexing is
-batch work; the parent is what someone waits on: during ``kliping import`` it
-stores the records the writers index next (two writers and the store on two
-cores left the store, the import's critical path, a third of the CPU while both
-wrote), and in the daemon it crawls. With nothing else to run, a nice process
-gets every idle core as before.
+Writers forked inside :func:`writers_yield` also lower their priority by
+:data:`WRITER_NICENESS`: ``kliping import`` indexes in a thread while its main
+thread stores the records the writers index next, and two writers and the store
+on two cores left the store, the import's critical path, a third of the CPU. A
+writer whose parent only waits for it (``kliping reindex``, a crawl's catch-up)
+keeps its priority: niced, it would yield to whatever else the machine runs.
 """
 
 from __future__ import annotations
@@ -21,13 +21,27 @@ import contextlib
 import os
 import signal
 import sys
+from collections.abc import Iterator
 
 #: linux/prctl.h
 PR_SET_PDEATHSIG = 1
-#: How much a forked writer lowers its scheduling priority (``nice``); 0 keeps the parent's.
+#: How much a writer forked inside :func:`writers_yield` lowers its scheduling priority (``nice``).
 WRITER_NICENESS = 10
 
 _registered = False
+_niceness = 0  # what a child forked now adds to its nice value (read in the child, as forked)
+
+
+@contextlib.contextmanager
+def writers_yield(increment: int = WRITER_NICENESS) -> Iterator[None]:
+    """Processes forked by this process inside the block run ``increment`` nicer than it (Linux, once
+    :func:`die_with_parent_on_fork` is on: writers are forked after it)."""
+    global _niceness
+    before, _niceness = _niceness, increment
+    try:
+        yield
+    finally:
+        _niceness = before
 
 
 def die_with_parent_on_fork() -> None:
@@ -49,8 +63,9 @@ def _remember_parent() -> None:
 
 def _die_with_parent() -> None:
     die_with_parent(_parent)
-    with contextlib.suppress(OSError):  # not allowed here: the writer keeps the parent's priority
-        os.nice(WRITER_NICENESS)
+    if _niceness:
+        with contextlib.suppress(OSError):  # not allowed here: the writer keeps the parent's priority
+            os.nice(_niceness)
 
 
 def die_with_parent(parent: int) -> None:

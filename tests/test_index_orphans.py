@@ -62,25 +62,30 @@ def test_without_it_they_would_not() -> None:
 
 #: A parent that forks a writer-like child and prints both processes' nice values.
 NICENESS = """
-import multiprocessing, os, sys
-from index.orphans import die_with_parent_on_fork
-if sys.argv[1] == "on":
-    die_with_parent_on_fork()
+import contextlib, multiprocessing, os, sys
+from index.orphans import die_with_parent_on_fork, writers_yield
+die_with_parent_on_fork()
 queue = multiprocessing.Queue()
-child = multiprocessing.Process(target=lambda: queue.put(os.nice(0)))
-child.start()
-print(os.nice(0), queue.get(timeout=30), flush=True)
+with writers_yield() if sys.argv[1] == "on" else contextlib.nullcontext():
+    child = multiprocessing.Process(target=lambda: queue.put(os.nice(0)))
+    child.start()
+niced = queue.get(timeout=30)
+after = multiprocessing.Process(target=lambda: queue.put(os.nice(0)))
+after.start()
+print(os.nice(0), niced, queue.get(timeout=30), flush=True)
 child.join()
+after.join()
 """
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork hooks as Linux runs them")
 @pytest.mark.parametrize("mode", ["on", "off"])
-def test_forked_writers_yield_the_cpu_to_their_parent(mode: str) -> None:
-    """The store feeding them (an import) or the crawl (the daemon) keeps its core while they index."""
+def test_writers_forked_to_index_beside_a_store_yield_the_cpu_to_it(mode: str) -> None:
+    """An import's store keeps its core while its writers index; other forks keep the parent's priority."""
     from index.orphans import WRITER_NICENESS
 
     run = subprocess.run([sys.executable, "-c", NICENESS, mode], cwd=ROOT, capture_output=True, text=True,
                          check=True, timeout=60)
-    parent, child = map(int, run.stdout.split())
+    parent, child, after = map(int, run.stdout.split())
     assert child == (min(parent + WRITER_NICENESS, 19) if mode == "on" else parent)
+    assert after == parent
