@@ -144,7 +144,12 @@ def test_one_request_per_interval_per_host_across_threads(site: LocalSite) -> No
     times = sorted(r.at for r in site.requests if r.path == "/a")
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert len(times) == 4
-    assert min(gaps) >= 0.09
+    # Unthrottled, four threads land within milliseconds. Arrival times at the server jitter on a loaded
+    # machine (a handler thread scheduled late made a 0.08 s gap of a 0.1 s spacing in a full run), so the
+    # spacing is read over the whole run and loosely per gap; the limiter's own spacing is checked on a fake
+    # clock in test_fetch_units.
+    assert times[-1] - times[0] >= 3 * 0.1 * 0.9
+    assert min(gaps) >= 0.05
 
 
 def test_every_request_sends_the_user_agent(site: LocalSite) -> None:
