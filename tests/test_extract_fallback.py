@@ -256,3 +256,41 @@ def test_trafilaturas_paragraphs_are_not_taken_for_teasers_by_a_reused_id(name: 
     for _ in range(3):
         assert any(last in block.text for block in trafilatura_blocks(text, url))
     assert last in flat(extract_article(html, url).body)
+
+
+def test_trafilatura_runs_in_one_thread_at_a_time(monkeypatch: pytest.MonkeyPatch):
+    """Concurrent trafilatura.extract() calls crash the process now and then inside lxml (a daemon died of SIGSEGV
+    with two sources extracting at once; adbar/trafilatura#840). Two threads asking for a second opinion together
+    must take turns, and both still get trafilatura's real reading."""
+    import threading
+    import time
+
+    import trafilatura
+
+    real = trafilatura.extract
+    inside, most = 0, 0
+    count = threading.Lock()
+
+    def watched(*args, **kwargs):
+        nonlocal inside, most
+        with count:
+            inside += 1
+            most = max(most, inside)
+        time.sleep(0.2)  # long enough that an unguarded second thread is certainly inside too
+        try:
+            return real(*args, **kwargs)
+        finally:
+            with count:
+                inside -= 1
+
+    monkeypatch.setattr(trafilatura, "extract", watched)
+    html, url, entry = eval_page("security.googleblog.com.protection.html")
+    text = decode_html(html)
+    results: list[list] = []
+    threads = [threading.Thread(target=lambda: results.append(trafilatura_blocks(text, url))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most == 1
+    assert len(results) == 2 and all(found(" ".join(b.text for b in blocks), entry["with"]) for blocks in results)

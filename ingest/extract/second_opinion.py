@@ -13,6 +13,7 @@ editor initials, link lists) runs on it unchanged.
 from __future__ import annotations
 
 import logging
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -23,6 +24,12 @@ from ingest.extract.blocks import Block, iter_blocks
 from ingest.extract.teasers import teaser_ids
 
 log = logging.getLogger(__name__)
+
+#: trafilatura is not safe to run in two threads at once: concurrent ``extract()`` calls crash the process now and
+#: then with SIGSEGV inside lxml (adbar/trafilatura#840, still seen with 2.2 in #925). The daemon runs sources in a
+#: thread pool, so every call goes through this lock; only pages whose own reading is weak get here, so the wait is
+#: short.
+EXTRACT_LOCK = threading.Lock()
 
 #: trafilatura's XML element -> the HTML element with the same meaning for :func:`iter_blocks`.
 HTML_OF = {
@@ -63,10 +70,11 @@ def trafilatura_blocks(html: str, url: str | None = None) -> list[Block]:
     import trafilatura
 
     try:
-        xml = trafilatura.extract(
-            html, url=url, output_format="xml", include_links=True, include_comments=False,
-            include_images=False, with_metadata=False,
-        )
+        with EXTRACT_LOCK:
+            xml = trafilatura.extract(
+                html, url=url, output_format="xml", include_links=True, include_comments=False,
+                include_images=False, with_metadata=False,
+            )
     except Exception as exc:  # noqa: BLE001 - a second opinion that fails is no opinion
         log.warning("trafilatura failed on %s: %s", url or "page", exc)
         return []
