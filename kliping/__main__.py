@@ -1,6 +1,6 @@
 """``python -m kliping``: the same as the ``kliping`` command."""
 
-from kliping.cli import main
+from kliping.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from cli_runner import kliping, kliping_json
+from cli_runner import ROOT, kliping, kliping_json
 from corpus import corpus_records
 
 
@@ -94,3 +97,37 @@ def test_search_and_reindex_leave_an_empty_data_dir_empty(make_config, tmp_path)
     assert searched.returncode != 0 and "kliping crawl" in searched.stderr + searched.stdout
     assert reindexed.returncode != 0 and "kliping crawl" in reindexed.stderr + reindexed.stdout
     assert not list(tmp_path.rglob("archive.sqlite3"))
+
+
+TEARDOWN_PROBE = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print('teardown ran', file=sys.stderr))\n"
+    "from kliping.cli import run\n"
+    "sys.argv = ['kliping'] + sys.argv[1:]\n"
+    "run()\n"
+)
+
+
+def probe(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``kliping`` run through its console-script function, telling on stderr whether Python's teardown ran."""
+    return subprocess.run([sys.executable, "-c", TEARDOWN_PROBE, "--config", str(config), *args],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+@pytest.mark.parametrize("query,code", [("jakarta", 0), ("xyzzyqwerty", 3)])
+def test_a_search_ends_without_teardown_and_loses_no_output(imported: Path, query: str, code: int) -> None:
+    """A search skips Python's teardown (40-70 ms at 100,000 documents), yet every byte of its output is out and
+    its exit code stands."""
+    result = probe(imported, "search", query, "--json", "--limit", "100")
+    assert result.returncode == code, result.stderr
+    assert "teardown ran" not in result.stderr
+    found = json.loads(result.stdout)  # the whole document was flushed
+    assert (len(found["hits"]) == min(found["total"], 100)) if code == 0 else found["hits"] == []
+
+
+@pytest.mark.parametrize("args,code", [(["status"], 0), (["search", "judul:(banjir"], 2)])
+def test_other_commands_and_errors_end_the_ordinary_way(imported: Path, args: list[str], code: int) -> None:
+    result = probe(imported, *args)
+    assert result.returncode == code, result.stderr
+    assert "teardown ran" in result.stderr

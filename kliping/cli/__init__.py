@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import sys
+import threading
 from typing import Any
 
 import click
@@ -116,6 +118,41 @@ def main(ctx: click.Context, config_path: str, log_level: str) -> None:
 
 
 pass_app = click.make_pass_decorator(Kliping)
+
+#: Set by a command that only read (``search``) once its output is written: see :func:`run`.
+_ends_quickly = False
+
+
+def end_quickly() -> None:
+    """Say that this command only read and has written all it will: the process may end without teardown."""
+    global _ends_quickly
+    _ends_quickly = True
+
+
+def run() -> None:
+    """The ``kliping`` console script: :func:`main`, and for a command that only read, a quick end.
+
+    When a search has printed its hits, all that is left is Python's teardown: freeing every object the
+    process loaded (the root lexicon, the index's segments and arrays). At 100,000 documents that took 40-70 ms,
+    a fifth of a whole ``kliping search``. So, as mypy does, such a process flushes its output, shuts logging
+    down and leaves with ``os._exit``. Its archive and index were opened read-only and are closed by then
+    (click runs ``Kliping.close`` when the command's context ends); a command that writes, or a process with
+    another thread still running, ends the ordinary way."""
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+        if not _ends_quickly or threading.active_count() > 1 or not (code is None or isinstance(code, int)):
+            raise
+    else:  # pragma: no cover - click's standalone mode always ends in SystemExit
+        code = 0
+    logging.shutdown()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # `kliping search ... | head` closed the pipe early
+        code = code or EXIT_FAILED
+    os._exit(code or 0)
 
 
 #: Subcommand modules, in the order ``kliping --help`` lists them. Each module

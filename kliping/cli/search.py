@@ -8,7 +8,7 @@ import click
 
 from index.archive import Archive
 from index.store import SearchIndex
-from kliping.cli import EXIT_NOT_FOUND, pass_app
+from kliping.cli import EXIT_NOT_FOUND, end_quickly, pass_app
 from kliping.cli.options import json_option, source_option
 from kliping.errors import NOTHING_ARCHIVED, IndexMissing, NothingArchived
 from search.engine import SearchRequest
@@ -86,6 +86,7 @@ def command(app, query: str, date_from, date_to, sources, author, sort, limit, p
         click.echo(to_csv(results), nl=False)
     else:
         click.echo(to_text(results, color=sys.stdout.isatty()))
+    end_quickly()
     if not results.hits:  # nothing matched, or nothing on this page
         raise SystemExit(EXIT_NOT_FOUND)
 
