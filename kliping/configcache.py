@@ -37,6 +37,15 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kliping"
 
 
+def cache_file(name: str, *places: str | os.PathLike[str]) -> Path:
+    """The cache file ``name`` for what is read from ``places``: one file per set of places, so two checkouts of
+    kliping, or two configs with their own alias files, each keep theirs instead of overwriting one another's
+    (``lexicon-3f2a9c0d1e4b.marshal``). What a file holds is still checked against its own fingerprint."""
+    digest = hashlib.sha256("\0".join(str(Path(p).resolve()) for p in places).encode()).hexdigest()[:12]
+    stem, dot, suffix = name.partition(".")
+    return cache_dir() / f"{stem}-{digest}{dot}{suffix}"
+
+
 def file_digest(path: str | os.PathLike[str]) -> str | None:
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()

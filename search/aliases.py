@@ -31,7 +31,7 @@ from functools import cache
 from pathlib import Path
 
 from index.analysis.tokenizer import scan
-from kliping.configcache import cache_dir
+from kliping.configcache import cache_file
 from kliping.errors import ConfigError
 from search.query import RootWord, word_query
 
@@ -187,12 +187,13 @@ def aliases_for(extra: str | Path | None) -> AliasTable:
     unchanged (a changed file or analyser builds it again; a cache that cannot be written costs nothing)."""
     files = [SHIPPED] + ([Path(extra)] if extra is not None else [])
     key = _fingerprint(files)
-    cached = _cached(key) if key is not None else None
+    place = cache_file(_CACHE_FILE, __file__, *files)
+    cached = _cached(place, key) if key is not None else None
     if cached is not None:
         return cached
     table = shipped() if extra is None else shipped().extend(load_aliases(extra))
     if key is not None:
-        _keep(key, table)
+        _keep(place, key, table)
     return table
 
 
@@ -215,20 +216,19 @@ def _fingerprint(files: list[Path]) -> str | None:
     return digest.hexdigest()
 
 
-def _cached(key: str) -> AliasTable | None:
+def _cached(place: Path, key: str) -> AliasTable | None:
     try:
-        with open(cache_dir() / _CACHE_FILE, "rb") as handle:
+        with open(place, "rb") as handle:
             found_key, table = pickle.load(handle)
     except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError, ImportError):
         return None
     return table if found_key == key and isinstance(table, AliasTable) else None
 
 
-def _keep(key: str, table: AliasTable) -> None:
-    target = cache_dir() / _CACHE_FILE
+def _keep(target: Path, key: str, table: AliasTable) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{_CACHE_FILE}.{os.getpid()}.tmp")
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as handle:
             pickle.dump((key, table), handle, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(target)

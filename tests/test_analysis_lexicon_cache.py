@@ -14,7 +14,7 @@ from index.analysis import lexicon
 def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     lexicon._lexicon.cache_clear()
-    yield tmp_path / "cache" / "kliping" / "lexicon.marshal"
+    yield lexicon._cache_path()
     lexicon._lexicon.cache_clear()  # the next test reads the files (or its own cache) again
 
 
@@ -51,3 +51,13 @@ def test_a_cache_directory_that_cannot_be_made_changes_nothing(tmp_path: Path,
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))
     words, weights = fresh()
     assert "banjir" in words and weights
+
+
+def test_two_checkouts_keep_two_caches(cache_home: Path, tmp_path: Path) -> None:
+    """Each checkout of kliping (its lexicon module's path) has a cache file of its own: two checkouts used in
+    turn, as a before/after benchmark does, would otherwise parse the lists again in every process."""
+    from kliping.configcache import cache_file
+
+    other = cache_file("lexicon.marshal", tmp_path / "other-checkout" / "lexicon.py")
+    assert other != cache_home and other.parent == cache_home.parent
+    assert cache_file("lexicon.marshal", lexicon.__file__) == cache_home

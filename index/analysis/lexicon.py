@@ -39,7 +39,7 @@ from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
 
-from kliping.configcache import cache_dir
+from kliping.configcache import cache_file
 
 logger = logging.getLogger(__name__)
 
@@ -139,9 +139,14 @@ def _fingerprint() -> str | None:
     return digest.hexdigest()
 
 
+def _cache_path() -> Path:
+    """This checkout's lexicon cache (another checkout keeps its own)."""
+    return cache_file(_CACHE_FILE, __file__)
+
+
 def _cached(key: str) -> Lexicon | None:
     try:
-        found_key, words, weights = marshal.loads((cache_dir() / _CACHE_FILE).read_bytes())
+        found_key, words, weights = marshal.loads(_cache_path().read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return None
     if found_key != key or not isinstance(words, frozenset) or not isinstance(weights, dict):
@@ -150,10 +155,10 @@ def _cached(key: str) -> Lexicon | None:
 
 
 def _keep(key: str, lexicon: Lexicon) -> None:
-    target = cache_dir() / _CACHE_FILE
+    target = _cache_path()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{_CACHE_FILE}.{os.getpid()}.tmp")
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
         tmp.write_bytes(marshal.dumps((key, *lexicon)))
         tmp.replace(target)
     except OSError as exc:
