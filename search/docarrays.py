@@ -108,7 +108,7 @@ def _published(segment: SegmentReader) -> np.ndarray:
 
 def _labels(fieldname: str) -> Callable[[SegmentReader], tuple[np.ndarray, list[str]]]:
     def build(segment: SegmentReader) -> tuple[np.ndarray, list[str]]:
-        bulk = _bulk_labels(segment.column_reader(fieldname, translate=False), segment.doc_count_all())
+        bulk = _bulk_labels(segment, fieldname)
         if bulk is not None:
             return bulk
         names: dict[str, int] = {}
@@ -123,16 +123,21 @@ def _labels(fieldname: str) -> Callable[[SegmentReader], tuple[np.ndarray, list[
     return build
 
 
-def _bulk_labels(reader: Any, doccount: int) -> tuple[np.ndarray, list[str]] | None:
+def _bulk_labels(segment: SegmentReader, fieldname: str) -> tuple[np.ndarray, list[str]] | None:
     """A variable-bytes column as codes and labels, as the loop above makes them (codes in order of first
     appearance), from one read of its bytes; None if it is not such a column."""
-    column = varbytes_column(reader)
+    doccount = segment.doc_count_all()
+    column = varbytes_column(segment, fieldname)
     if column is None or len(column.lengths) != doccount:
         return None
     if not doccount:
         return np.empty(0, np.int32), []
     lengths = np.asarray(column.lengths, dtype=np.int64)
-    offsets = np.asarray(column.offsets, dtype=np.int64)
+    if column.offsets is not None:
+        offsets = np.asarray(column.offsets, dtype=np.int64)
+    else:  # each value starts where the ones before it end
+        offsets = np.zeros(doccount, dtype=np.int64)
+        np.cumsum(lengths[:-1], out=offsets[1:])
     total = int((offsets + lengths).max())
     width = int(lengths.max())
     if width == 0 or width > 256 or total > 1 << 30:  # (not a label column: let the loop read it)

@@ -59,10 +59,33 @@ def test_labels_are_the_column_in_order_of_first_appearance(segments: list) -> N
     for segment in segments:
         for fieldname in ("source", "month"):
             column = segment.column_reader(fieldname)
-            bulk = docarrays._bulk_labels(segment.column_reader(fieldname, translate=False), segment.doc_count_all())
+            bulk = docarrays._bulk_labels(segment, fieldname)
             assert bulk is not None
             codes, labels = bulk
             values = [v.decode("utf-8") if isinstance(v, bytes) else str(v or "") for v in column]
             assert [labels[c] for c in codes] == values
             assert labels == list(dict.fromkeys(values))
             assert codes.dtype == np.int32
+
+
+@pytest.mark.parametrize("stored_offsets", [False, True])
+def test_labels_read_alike_whether_or_not_the_segment_stored_offsets(stored_offsets: bool) -> None:
+    """Whoosh stores a column's offsets only from 32,768 documents a segment; below that they are summed from
+    the lengths (by NumPy here, not by Whoosh's loop). Both layouts give the labels Whoosh reads."""
+    from whoosh import columns, fields
+    from whoosh.filedb.filestore import RamStorage
+
+    from index.whoosh_private import varbytes_column
+
+    column = columns.VarBytesColumn(write_offsets_cutoff=1 if stored_offsets else 2**15)
+    ix = RamStorage().create_index(fields.Schema(source=fields.ID(sortable=column)))
+    labels = ["kompas", "", "detik", "tempo", "kompas", "", "antaranews", "detik"] * 7
+    with ix.writer() as writer:
+        for label in labels:
+            writer.add_document(**({"source": label} if label else {}))
+    with ix.reader() as reader:
+        segment = reader.leaf_readers()[0][0] if hasattr(reader, "leaf_readers") else reader
+        layout = varbytes_column(segment, "source")
+        assert layout is not None and (layout.offsets is not None) == stored_offsets
+        codes, found = docarrays._bulk_labels(segment, "source")
+        assert [found[c] for c in codes] == labels
