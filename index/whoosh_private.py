@@ -15,7 +15,8 @@ What is used, by whom:
 
 Posting blocks (``whoosh.codec.whoosh3.W3LeafMatcher``), for :mod:`search.postings` and :mod:`search.phrase`:
     ``SegmentReader._terms`` (its ``matcher()`` gives the raw posting list), and on the matcher
-    ``_atend``, ``_lastblock``, ``_goto``, ``_nextoffset``, ``_maxid``, ``_read_ids``/``_ids``,
+    ``_atend``, ``_lastblock``, ``_goto``, ``_nextoffset``, ``_maxid``, ``_ids`` (as ``_read_ids`` sets it, from
+    ``_read_data``'s ``_data`` and ``_byteids``),
     ``_read_weights``/``_weights``, ``_read_values``/``_values``.
 Positions (``whoosh.formats.Positions``), for :mod:`search.phrase`:
     a posting's value is a 4-byte count, then the position deltas pickled (protocol 2),
@@ -81,7 +82,7 @@ TESTED_VERSIONS: frozenset[tuple[int, int, int]] = frozenset({(2, 7, 5)})
 #: Whoosh's underscore names used here: outside this module, no attribute of these names is read,
 #: and none is imported from Whoosh (``tests/test_whoosh_private.py``).
 PRIVATE_NAMES: frozenset[str] = frozenset({
-    "_terms", "_atend", "_lastblock", "_goto", "_nextoffset", "_maxid", "_read_ids", "_ids",
+    "_terms", "_atend", "_lastblock", "_goto", "_nextoffset", "_maxid", "_ids", "_data", "_read_data", "_byteids",
     "_read_weights", "_weights", "_read_values", "_values",
     "_btexts", "_field_B",
     "_perdoc", "_cached_reader", "_lenfield", "_typecode", "_count", "_default", "_dbfile", "_basepos",
@@ -130,8 +131,8 @@ def term_matcher(segment: SegmentReader, fieldname: str, btext: bytes) -> Any:
 
 
 #: What :func:`blocks` and :class:`Block` use of a matcher.
-_BLOCK_ATTRIBUTES = ("_atend", "_lastblock", "_goto", "_nextoffset", "_maxid", "_read_ids", "_read_weights",
-                     "_read_values")
+_BLOCK_ATTRIBUTES = ("_atend", "_lastblock", "_goto", "_nextoffset", "_maxid", "_ids", "_data", "_read_data",
+                     "_byteids", "_read_weights", "_read_values")
 
 
 def reads_blocks(matcher: Any) -> bool:
@@ -154,8 +155,13 @@ class Block:
         return self.matcher._maxid
 
     def ids(self) -> Sequence[int]:
-        self.matcher._read_ids()
-        return self.matcher._ids
+        matcher = self.matcher
+        if matcher._ids is None:  # what ``_read_ids`` gives, its deltas summed in C, not by a Python generator
+            if matcher._data is None:
+                matcher._read_data()
+            deltas = matcher._data[0]
+            matcher._ids = deltas if matcher._byteids else tuple(accumulate(deltas))
+        return matcher._ids
 
     def weights(self) -> Sequence[float]:
         self.matcher._read_weights()
