@@ -28,6 +28,8 @@ from whoosh.filedb.structfile import StructFile
 from index.whoosh_private import BufferFile, file_name, init_without_copy, storage_path, struct_size
 
 _SEGMENT_SUFFIX = ".seg"
+#: Bytes :meth:`_View.peek` returns at most: a block header's pickle is about 30 (the unpickler asks for 128 KB).
+_PEEK = 256
 
 
 class _View:
@@ -46,6 +48,14 @@ class _View:
         end = self._end if size is None or size < 0 else min(self._end, pos + size)
         self._pos = max(pos, end)
         return self._map[pos:end]  # type: ignore[index]
+
+    def peek(self, size: int = 0) -> bytes:
+        """Bytes ahead, without moving. Pickle's C unpickler, given ``peek``, reads a pickle from what one
+        peek returns and then skips what it used, instead of calling ``read`` for every opcode (a posting
+        block's header is a pickle, read at every block). A short peek is allowed, as ``BufferedReader``'s:
+        the unpickler asks again when a pickle runs past it."""
+        pos = self._pos
+        return self._map[pos:min(self._end, pos + _PEEK)]  # type: ignore[index]
 
     def readline(self, size: int | None = -1) -> bytes:
         pos = self._pos
