@@ -274,8 +274,8 @@ class Archive:
         batch: _Batch | None = getattr(self._local, "batch", None)
         if batch is not None and db.in_transaction:  # another write amid a batch's upserts: theirs land first
             self._commit_batch(batch)
+        self._begin(db)
         try:
-            db.execute("BEGIN IMMEDIATE")
             yield db
             db.execute("COMMIT")
         except sqlite3.Error as exc:
@@ -378,6 +378,7 @@ class Archive:
                     self.db.execute(f"PRAGMA cache_size = {int(cache)}")
 
     def _begin(self, db: sqlite3.Connection) -> None:
+        """Take the write lock for a transaction (a locked or read-only archive is an :class:`ArchiveError`)."""
         try:
             db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
