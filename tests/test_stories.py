@@ -163,6 +163,8 @@ def test_a_shingle_in_many_articles_does_not_hide_a_copy(tmp_path: Path, records
     common = common[common % clusters.SAMPLE_MOD == 0].tolist()
     assert common and all(archive.db.execute("SELECT COUNT(*) FROM story_samples WHERE hash = ?", (h,)).fetchone()[0]
                           > clusters.ROWS_PER_SAMPLE for h in common)
+    read = archive.db.execute(clusters._found(len(common)), common).fetchall()
+    assert len(read) == clusters.ROWS_PER_SAMPLE * len(common)  # each shingle's lookup stopped at the cap
     copy = syndicated(records[REWRITE[0]], records[OTHER])
     archive.upsert(copy)
     assert archive.story_ids([copy.id])[copy.id] == original.id
