@@ -108,43 +108,44 @@ def choose_body(
     k_in_t = common / max(sum(ours.values()), 1)
     t_in_k = common / max(sum(theirs.values()), 1)
     if k_in_t >= AGREEMENT and t_in_k >= AGREEMENT:
-        return Choice(_merge(own, other), "kliping", "the two agree", k_in_t, t_in_k)
+        return Choice(_merge(own, other, ours, theirs), "kliping", "the two agree", k_in_t, t_in_k)
     if t_in_k >= AGREEMENT:
         before, after = _extra(own.paragraphs, theirs)
         if _mostly_prose(before) and _chars(after) < _chars(before):
-            return Choice(_merge(own, other), "kliping",
+            return Choice(_merge(own, other, ours, theirs), "kliping",
                           "kliping's text holds trafilatura's and more prose before or within it", k_in_t, t_in_k)
     reason = (f"disagree: trafilatura has {t_in_k:.0%} of its text in kliping's, "
               f"kliping {k_in_t:.0%} of its in trafilatura's")
-    lead = _lead(own.paragraphs, other.paragraphs)
+    lead = _lead(own.paragraphs, other.paragraphs, theirs)
     return Choice(Body(lead + other.paragraphs, other.editor or own.editor, own.container), "trafilatura", reason,
                   k_in_t, t_in_k)
 
 
-def _merge(own: Body, other: Body) -> Body:
+def _merge(own: Body, other: Body, ours: Counter[tuple[str, ...]], theirs: Counter[tuple[str, ...]]) -> Body:
     """kliping's text, with the lead only trafilatura has before it and without the short lines after its first
-    shared paragraph that only kliping has (see the module's docstring)."""
-    shared = _shared(own.paragraphs, other.paragraphs)
+    shared paragraph that only kliping has (see the module's docstring). ``ours`` and ``theirs`` are the two
+    texts' 3-grams, as :func:`choose_body` counted them."""
+    shared = _shared(own.paragraphs, other.paragraphs, theirs)
     if not any(shared):
         return own
     first = shared.index(True)
     kept = [p for i, p in enumerate(own.paragraphs) if shared[i] or i < first or len(p) >= PROSE_CHARS]
-    return Body(_lead(other.paragraphs, own.paragraphs) + kept, own.editor, own.container, own.teasers)
+    return Body(_lead(other.paragraphs, own.paragraphs, ours) + kept, own.editor, own.container, own.teasers)
 
 
-def _lead(paragraphs: list[str], other: list[str]) -> list[str]:
-    """The paragraphs of ``paragraphs`` before the first one ``other`` shares, of a first sentence's length or
-    more; ``[]`` when the two share none (then there is no telling where either's article starts)."""
-    shared = _shared(paragraphs, other)
+def _lead(paragraphs: list[str], other: list[str], grams: Counter[tuple[str, ...]]) -> list[str]:
+    """The paragraphs of ``paragraphs`` before the first one ``other`` (whose 3-grams are ``grams``) shares, of a
+    first sentence's length or more; ``[]`` when the two share none (then there is no telling where either's
+    article starts)."""
+    shared = _shared(paragraphs, other, grams)
     if not any(shared):
         return []
     return [p for p in paragraphs[: shared.index(True)] if len(p) >= LEAD_PROSE_CHARS]
 
 
-def _shared(paragraphs: list[str], other: list[str]) -> list[bool]:
-    """For each paragraph, whether ``other`` holds it: half its 3-grams, or (a line of one or two words, which
-    has none) the same line."""
-    grams = shingles(other)
+def _shared(paragraphs: list[str], other: list[str], grams: Counter[tuple[str, ...]]) -> list[bool]:
+    """For each paragraph, whether ``other`` (whose 3-grams are ``grams``) holds it: half its 3-grams, or (a line
+    of one or two words, which has none) the same line."""
     lines = {" ".join(p.lower().split()) for p in other}
     return [_share_in(p, grams) >= HALF if _WORD.findall(p)[SHINGLE - 1 :] else " ".join(p.lower().split()) in lines
             for p in paragraphs]
