@@ -171,14 +171,20 @@ def _lines(count: int) -> list[str]:
     return [json.dumps(r, ensure_ascii=False) for r in corpus_records(count, every=50)]
 
 
+def imported(config: Path, path: Path, lines: list[str], code: int = 1) -> Result:
+    """``kliping import`` of ``lines`` written to ``path``, which must end with exit code ``code``."""
+    path.write_text("\n".join(lines) + "\n")
+    result = run(config, "import", str(path))
+    assert result.exit_code == code, result.output
+    return result
+
+
 def test_a_record_with_a_numeric_published_is_skipped_by_line_and_the_rest_indexed(config: Path,
                                                                                   tmp_path: Path) -> None:
     lines = _lines(6)
     bad = dict(json.loads(lines[2]), url="https://x.id/angka", published=1638316800)
     lines.insert(3, json.dumps(bad))
-    (tmp_path / "some.jsonl").write_text("\n".join(lines) + "\n")
-    result = run(config, "import", str(tmp_path / "some.jsonl"))
-    assert result.exit_code == 1, result.output
+    result = imported(config, tmp_path / "some.jsonl", lines)
     assert "some.jsonl:4: skipped: 'published' should be text" in result.output
     assert "new 6" in result.output and "indexed 6" in result.output
     assert "Traceback" not in result.output
@@ -188,16 +194,12 @@ def test_a_record_with_a_numeric_published_is_skipped_by_line_and_the_rest_index
 def test_records_with_mistyped_fields_are_skipped(config: Path, tmp_path: Path, field: str, value: object) -> None:
     lines = _lines(2)
     lines.append(json.dumps(dict(json.loads(lines[0]), url="https://x.id/salah", **{field: value})))
-    (tmp_path / "some.jsonl").write_text("\n".join(lines) + "\n")
-    result = run(config, "import", str(tmp_path / "some.jsonl"))
-    assert result.exit_code == 1, result.output
+    result = imported(config, tmp_path / "some.jsonl", lines)
     assert f"some.jsonl:3: skipped: '{field}' should be" in result.output and "indexed 2" in result.output
 
 
 def test_a_gz_file_that_is_not_gzip_is_one_usage_error(config: Path, tmp_path: Path) -> None:
-    (tmp_path / "plain.jsonl.gz").write_text("\n".join(_lines(2)) + "\n")
-    result = run(config, "import", str(tmp_path / "plain.jsonl.gz"))
-    assert result.exit_code == 2, result.output
+    result = imported(config, tmp_path / "plain.jsonl.gz", _lines(2), code=2)
     assert "plain.jsonl.gz is not a gzip file" in one_line_error(result)
     assert "Aborted" not in result.output
 
@@ -231,9 +233,7 @@ def test_a_full_disk_stops_the_import_with_one_line(config: Path, tmp_path: Path
         return real_upsert(self, article)
 
     monkeypatch.setattr(Archive, "upsert", upsert)
-    (tmp_path / "many.jsonl").write_text("\n".join(_lines(40)) + "\n")
-    result = run(config, "import", str(tmp_path / "many.jsonl"))
-    assert result.exit_code == 1, result.output
+    result = imported(config, tmp_path / "many.jsonl", _lines(40))
     line = one_line_error(result)
     assert "many.jsonl:4: no space left on device" in line and "after 3 new" in line
     assert len(calls) == 4, "it stops at the first failure"
@@ -249,9 +249,7 @@ def test_a_failing_archive_stops_the_import_instead_of_skipping_every_line(confi
         raise ArchiveError("the disk holding the archive is full; free some space and run again")
 
     monkeypatch.setattr(Archive, "upsert", upsert)
-    (tmp_path / "many.jsonl").write_text("\n".join(_lines(20)) + "\n")
-    result = run(config, "import", str(tmp_path / "many.jsonl"))
-    assert result.exit_code == 1, result.output
+    result = imported(config, tmp_path / "many.jsonl", _lines(20))
     assert "many.jsonl:1:" in one_line_error(result) and "skipped" not in result.output
 
 
@@ -266,9 +264,7 @@ def test_a_failing_last_commit_stops_the_import_and_counts_only_what_was_committ
         raise ArchiveError("archive write failed: database or disk is full")
 
     monkeypatch.setattr(Archive, "_commit_batch", commit)
-    (tmp_path / "few.jsonl").write_text("\n".join(_lines(3)) + "\n")
-    result = run(config, "import", str(tmp_path / "few.jsonl"))
-    assert result.exit_code == 1, result.output
+    result = imported(config, tmp_path / "few.jsonl", _lines(3))
     line = one_line_error(result)
     assert "few.jsonl: archive write failed" in line and "before any record was archived" in line
 
@@ -282,9 +278,7 @@ def test_a_full_disk_anywhere_is_one_line(config: Path, tmp_path: Path, monkeypa
         raise OSError(errno.ENOSPC, "No space left on device", str(self.path / "_MAIN_1.toc"))
 
     monkeypatch.setattr(SearchIndex, "catch_up", full)
-    (tmp_path / "some.jsonl").write_text("\n".join(_lines(2)) + "\n")
-    result = run(config, "import", str(tmp_path / "some.jsonl"))
-    assert result.exit_code == 1, result.output
+    result = imported(config, tmp_path / "some.jsonl", _lines(2))
     assert "no space left on the device writing" in one_line_error(result)
 
 
