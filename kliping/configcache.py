@@ -46,6 +46,19 @@ def cache_file(name: str, *places: str | os.PathLike[str]) -> Path:
     return cache_dir() / f"{stem}-{digest}{dot}{suffix}"
 
 
+def keep(target: Path, data: bytes) -> bool:
+    """Write a cache file whole or not at all (a reader never sees half of it), best effort: a cache directory
+    that cannot be written only means the work is done again next time. Whether it was written."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    except OSError:
+        return False
+    return True
+
+
 def file_digest(path: str | os.PathLike[str]) -> str | None:
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -133,11 +146,4 @@ def remember(path: str | os.PathLike[str], digest: str | None, data_dir: Path,
     records.pop(key, None)
     records[key] = entry
     records = dict(list(records.items())[-KEEP:])
-    target = cache_dir() / RECORD_FILE
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{RECORD_FILE}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(records, indent=0), encoding="utf-8")
-        tmp.replace(target)
-    except OSError:
-        pass
+    keep(cache_dir() / RECORD_FILE, json.dumps(records, indent=0).encode("utf-8"))

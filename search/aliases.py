@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from functools import cache
 from pathlib import Path
 
 from index.analysis.tokenizer import scan
-from kliping.configcache import cache_file
+from kliping.configcache import cache_file, keep
 from kliping.errors import ConfigError
 from search.query import RootWord, word_query
 
@@ -226,14 +225,8 @@ def _cached(place: Path, key: str) -> AliasTable | None:
 
 
 def _keep(target: Path, key: str, table: AliasTable) -> None:
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump((key, table), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(target)
-    except OSError as exc:
-        log.debug("alias cache not written: %s", exc)
+    if not keep(target, pickle.dumps((key, table), protocol=pickle.HIGHEST_PROTOCOL)):
+        log.debug("alias cache not written to %s", target)
 
 
 def typed_text(query_text: str, start: int | None, end: int | None) -> str:

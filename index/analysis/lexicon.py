@@ -32,14 +32,13 @@ import hashlib
 import logging
 import marshal
 import math
-import os
 import sys
 from functools import cache
 from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
 
-from kliping.configcache import cache_file
+from kliping.configcache import cache_file, keep
 
 logger = logging.getLogger(__name__)
 
@@ -155,11 +154,5 @@ def _cached(key: str) -> Lexicon | None:
 
 
 def _keep(key: str, lexicon: Lexicon) -> None:
-    target = _cache_path()
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((key, *lexicon)))
-        tmp.replace(target)
-    except OSError as exc:
-        logger.debug("lexicon cache not written: %s", exc)
+    if not keep(_cache_path(), marshal.dumps((key, *lexicon))):
+        logger.debug("lexicon cache not written to %s", _cache_path())
